@@ -1,0 +1,37 @@
+package org.prunelab.evaluator.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
+
+/** The evaluator's settings; each can be set in application.properties or as an environment variable. */
+@ConfigMapping(prefix = "evaluator")
+public interface EvaluatorConfig {
+    Path dataDir();
+
+    Path storeDir();
+
+    /** Rows per dense forward call when timing. */
+    @WithDefault("64")
+    int denseBatch();
+
+    /** Passes over the test set before timing starts (JIT, caches). */
+    @WithDefault("2")
+    int warmups();
+
+    /** Timed passes over the test set; the median is reported. */
+    @WithDefault("7")
+    int repetitions();
+
+    /** Native threads for dense gemm (and the compacted form). */
+    @WithDefault("1")
+    int blasThreads();
+
+    /** Use only the first N test images for timing (0 = all); accuracy always uses the whole test set. */
+    @WithDefault("0")
+    int timingLimit();
+
+    /** Largest tolerated |fast - dense| in any output. */
+    @WithDefault("1e-4")
+    double tolerance();
+}

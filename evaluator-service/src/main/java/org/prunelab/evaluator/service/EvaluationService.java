@@ -1,0 +1,87 @@
+package org.prunelab.evaluator.service;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
+import org.prunelab.core.data.Datasets;
+import org.prunelab.core.data.LabeledImages;
+import org.prunelab.core.events.EvaluationEvent;
+import org.prunelab.core.events.PrunedVariantEvent;
+import org.prunelab.core.events.Timing;
+import org.prunelab.core.inference.CompactedNetwork;
+import org.prunelab.core.inference.CsrNetwork;
+import org.prunelab.core.inference.DenseNetwork;
+import org.prunelab.core.inference.InferenceForm;
+import org.prunelab.core.inference.InferenceTimer;
+import org.prunelab.core.model.Mlp;
+import org.prunelab.core.model.ModelArtifact;
+import org.prunelab.core.model.PruningInfo;
+import org.prunelab.core.pruning.PruningMethod;
+import org.prunelab.core.store.ArtifactStore;
+import org.prunelab.core.training.Evaluation;
+import org.prunelab.core.training.NativeThreads;
+import org.prunelab.evaluator.config.EvaluatorConfig;
+
+/**
+ * Evaluates one pruned variant: test loss and accuracy of the dense pruned model, its fast form (CSR for weight
+ * pruning, compacted for neuron pruning) checked against the dense outputs, and both timed on the CPU.
+ */
+@ApplicationScoped
+public class EvaluationService {
+    private static final Logger LOG = Logger.getLogger(EvaluationService.class);
+
+    private final EvaluatorConfig config;
+    private final Datasets datasets;
+    private final ArtifactStore store;
+    private final Map<String, LabeledImages> testSets = new ConcurrentHashMap<>();
+    private final String instance;
+
+    public EvaluationService(EvaluatorConfig config) {
+        this.config = config;
+        this.datasets = new Datasets(config.dataDir());
+        this.store = new ArtifactStore(config.storeDir());
+        this.instance = System.getenv().getOrDefault("HOSTNAME", "evaluator") + "-" + ProcessHandle.current().pid();
+        NativeThreads.configure(1, config.blasThreads());
+    }
+
+    public EvaluationEvent evaluate(PrunedVariantEvent v) {
+        PruningMethod method = PruningMethod.parse(v.method());
+        ModelArtifact artifact = ModelArtifact.fromNpz(store.get(v.variantId(), v.sha256()));
+        PruningInfo info = artifact.manifest().pruning();
+        if (info == null || !info.method().equals(method.id()) || info.percentage() != v.percentage()
+                || !info.parentArtifactId().equals(v.modelId())) {
+            throw new IllegalArgumentException("artifact " + v.variantId() + " is not the " + v.method() + " "
+                    + v.percentage() + "% variant of model " + v.modelId() + " that the event announces");
+        }
+        LabeledImages test = testSets.computeIfAbsent(v.dataset(), datasets::test);
+        Mlp mlp = artifact.mlp();
+
+        InferenceForm dense = new DenseNetwork(mlp, config.denseBatch(), config.blasThreads());
+        InferenceForm fast = method == PruningMethod.WEIGHT
+                ? new CsrNetwork(mlp)
+                : CompactedNetwork.form(mlp, config.denseBatch(), config.blasThreads());
+        float[] denseOut = dense.forwardAll(test.pixels(), test.count());
+        float[] fastOut = fast.forwardAll(test.pixels(), test.count());
+        double diff = InferenceTimer.maxAbsDiff(denseOut, fastOut);
+        if (diff >= config.tolerance()) {
+            throw new IllegalStateException("fast form " + fast.name() + " of " + v.key() + " differs from dense by "
+                    + diff + " (tolerance " + config.tolerance() + ")");
+        }
+        Evaluation eval = Evaluation.ofOutputs(denseOut, test);
+
+        int timed = config.timingLimit() > 0 ? Math.min(config.timingLimit(), test.count()) : test.count();
+        InferenceTimer timer = new InferenceTimer(config.warmups(), config.repetitions());
+        Timing denseTime = timer.time(dense, test.pixels(), timed);
+        Timing fastTime = timer.time(fast, test.pixels(), timed);
+        long fastParams = method == PruningMethod.WEIGHT ? ((CsrNetwork) fast).nonZeros()
+                : CompactedNetwork.compact(mlp).parameters();
+        LOG.infof("%s: accuracy %.4f, dense %.1f ms, %s %.1f ms", v.key(), eval.accuracy(), denseTime.wallMedianMs(),
+                fast.name(), fastTime.wallMedianMs());
+        return new EvaluationEvent(v.runId(), v.modelId(), v.variantId(), v.dataset(), method.id(), v.percentage(),
+                v.seed(), v.sparsity(), fastParams, eval.loss(), eval.accuracy(), fast.name(), diff, denseTime,
+                fastTime, denseTime.wallMedianMs() / fastTime.wallMedianMs(), v.expectedVariants(), instance,
+                Instant.now().toString());
+    }
+}

@@ -1,0 +1,156 @@
+package org.prunelab.runner;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.prunelab.core.events.Topics;
+
+/**
+ * A real single-node Apache Kafka broker in KRaft mode (broker and controller in one process), run from the Kafka
+ * jars on Maven Central as a child JVM. Listens on loopback only; its data lives under the given directory.
+ */
+public final class LocalKafka implements AutoCloseable {
+    /** Partitions of every pipeline topic, so that several evaluators can share a run. */
+    public static final int PARTITIONS = 4;
+
+    private final ChildProcess process;
+    private final String bootstrap;
+
+    private LocalKafka(ChildProcess process, String bootstrap) {
+        this.process = process;
+        this.bootstrap = bootstrap;
+    }
+
+    public static LocalKafka start(LabHome home, Path dir, int port) {
+        try {
+            Files.createDirectories(dir);
+            int controllerPort = freePort();
+            Properties p = new Properties();
+            p.setProperty("process.roles", "broker,controller");
+            p.setProperty("node.id", "1");
+            p.setProperty("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+            p.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+            p.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+            p.setProperty("controller.listener.names", "CONTROLLER");
+            p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+            p.setProperty("log.dirs", dir.resolve("logs").toString());
+            p.setProperty("num.partitions", Integer.toString(PARTITIONS));
+            p.setProperty("offsets.topic.replication.factor", "1");
+            p.setProperty("transaction.state.log.replication.factor", "1");
+            p.setProperty("transaction.state.log.min.isr", "1");
+            p.setProperty("share.coordinator.state.topic.replication.factor", "1");
+            p.setProperty("share.coordinator.state.topic.min.isr", "1");
+            p.setProperty("group.initial.rebalance.delay.ms", "0");
+            p.setProperty("auto.create.topics.enable", "true");
+            Path config = dir.resolve("server.properties");
+            try (var out = Files.newBufferedWriter(config)) {
+                p.store(out, "written by LocalKafka");
+            }
+            String cp = home.brokerClasspath();
+            Path log = dir.resolve("broker.log");
+            if (!Files.isDirectory(dir.resolve("logs"))) {
+                String clusterId = base64Uuid();
+                ChildProcess format = ChildProcess.startJava("kafka-storage", List.of("-cp", cp,
+                        "kafka.tools.StorageTool", "format", "-t", clusterId, "-c", config.toString()), Map.of(), log);
+                waitForExit(format, Duration.ofSeconds(60));
+            }
+            ChildProcess broker = ChildProcess.startJava("kafka", List.of("-Xmx512m", "-cp", cp, "kafka.Kafka",
+                    config.toString()), Map.of(), log);
+            LocalKafka kafka = new LocalKafka(broker, "127.0.0.1:" + port);
+            kafka.awaitReady(Duration.ofSeconds(90));
+            return kafka;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public String bootstrap() {
+        return bootstrap;
+    }
+
+    public Admin admin() {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+    }
+
+    /** Creates the pipeline's topics up front, with {@link #PARTITIONS} partitions each. */
+    public void createTopics() {
+        List<String> names = List.of(Topics.TRAINING_REQUESTS, Topics.TRAINING_PROGRESS, Topics.TRAINED_MODELS,
+                Topics.PRUNE_REQUESTS, Topics.PRUNED_VARIANTS, Topics.EVALUATIONS, Topics.DEAD_LETTERS);
+        try (Admin admin = admin()) {
+            var existing = admin.listTopics().names().get();
+            var missing = names.stream().filter(n -> !existing.contains(n))
+                    .map(n -> new NewTopic(n, PARTITIONS, (short) 1)).toList();
+            admin.createTopics(missing).all().get();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot create topics: " + e.getMessage(), e);
+        }
+    }
+
+    private void awaitReady(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Exception last = null;
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("Kafka broker exited during start; see " + process.log());
+            }
+            try (Admin admin = admin()) {
+                admin.describeCluster().nodes().get(5, java.util.concurrent.TimeUnit.SECONDS);
+                return;
+            } catch (Exception e) {
+                last = e;
+                sleep(500);
+            }
+        }
+        throw new IllegalStateException("Kafka broker not ready after " + timeout + "; see " + process.log(), last);
+    }
+
+    @Override
+    public void close() {
+        process.close();
+    }
+
+    public static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String base64Uuid() {
+        UUID u = UUID.randomUUID();
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(16).putLong(u.getMostSignificantBits())
+                .putLong(u.getLeastSignificantBits());
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b.array());
+    }
+
+    private static void waitForExit(ChildProcess p, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (p.isAlive() && System.nanoTime() < deadline) {
+            sleep(200);
+        }
+        if (p.isAlive()) {
+            p.kill();
+            throw new IllegalStateException(p.name() + " did not finish; see " + p.log());
+        }
+    }
+
+    static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package org.prunelab.runner;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.prunelab.core.Json;
+import org.prunelab.core.cli.CliArgs;
+import org.prunelab.core.events.EvaluationEvent;
+import org.prunelab.core.events.Topics;
+import org.prunelab.core.events.TrainedModelEvent;
+import org.prunelab.core.events.TrainingProgress;
+import org.prunelab.core.events.TrainingRequest;
+import org.prunelab.core.pruning.Percentage;
+
+/**
+ * The one command (bin/run): starts a local broker and the three services, posts a training request as a user
+ * would, shows progress, prints and writes the results, and stops everything it started (also on Ctrl-C).
+ * With --keep-running it stays up for further requests posted to the broker, printing each run's table.
+ */
+public final class RunMain {
+    public static void main(String[] argv) {
+        CliArgs a = new CliArgs(argv);
+        boolean quick = Boolean.parseBoolean(a.get("quick", "false"));
+        LabHome home = LabHome.locate();
+        TrainingRequest request = new TrainingRequest(a.get("run-id", null), a.get("dataset", "mnist"),
+                a.getInt("epochs", quick ? 1 : 10), null,
+                a.has("hidden") ? ints(a.get("hidden", "")) : null, a.getLong("seed", 42), null,
+                a.getInt("train-limit", quick ? 12_000 : 0), null,
+                a.has("percentages") ? doubles(a.get("percentages", "")) : null).complete();
+        Map<String, String> env = new HashMap<>();
+        env.put("LAB_TIMING_WARMUPS", a.get("warmups", quick ? "1" : "2"));
+        env.put("LAB_TIMING_REPETITIONS", a.get("repetitions", quick ? "3" : "7"));
+        Path runs = home.root().resolve(a.get("out", "runs"));
+        Duration timeout = Duration.ofMinutes(a.getInt("timeout-minutes", 180));
+
+        System.out.println("starting Kafka (KRaft) and the three services ...");
+        try (Pipeline pipeline = Pipeline.start(home, home.root().resolve(".work/pipeline"),
+                home.root().resolve(a.get("store", "store")), env);
+             RunClient client = new RunClient(pipeline.bootstrap())) {
+            System.out.printf("broker at %s; services ready (logs in %s)%n", pipeline.bootstrap(), pipeline.work());
+            client.listen(new ProgressPrinter());
+            client.post(Topics.TRAINING_REQUESTS, request.runId(), Json.write(request));
+            System.out.printf("posted training request %s%n", Json.write(request));
+            report(client.await(request.runId(), timeout, r -> { }), runs);
+            if (Boolean.parseBoolean(a.get("keep-running", "false"))) {
+                System.out.printf("%nkeeping the pipeline running; post requests to %s on %s; Ctrl-C stops%n",
+                        Topics.TRAINING_REQUESTS, pipeline.bootstrap());
+                waitForMoreRuns(client, request.runId(), runs);
+            }
+        }
+    }
+
+    private static void report(RunResults r, Path runs) {
+        System.out.println();
+        System.out.print(ResultsTable.format(r));
+        Path dir = runs.resolve(r.runId());
+        ResultsTable.write(r, dir);
+        System.out.printf("%d results written to %s/results.{json,csv}%n", r.evaluations().size(), dir);
+    }
+
+    private static void waitForMoreRuns(RunClient client, String first, Path runs) {
+        java.util.Set<String> reported = new java.util.HashSet<>(List.of(first));
+        while (true) {
+            LocalKafka.sleep(2000);
+            for (RunResults r : client.runs()) {
+                if (r.complete() && reported.add(r.runId())) {
+                    report(r, runs);
+                }
+            }
+        }
+    }
+
+    /** One line per epoch and per evaluated variant. */
+    private static final class ProgressPrinter implements RunClient.Listener {
+        @Override
+        public void progress(TrainingProgress p) {
+            System.out.printf(Locale.ROOT, "[%s] epoch %d/%d: test loss %.4f, accuracy %.4f (%.1f s)%n", p.runId(),
+                    p.epoch(), p.epochs(), p.metrics().testLoss(), p.metrics().testAccuracy(), p.metrics().seconds());
+        }
+
+        @Override
+        public void trained(TrainedModelEvent e) {
+            System.out.printf(Locale.ROOT, "[%s] model %s trained: accuracy %.4f; pruning into %d variants%n", e.runId(),
+                    e.modelId().substring(0, 12), e.testAccuracy(), e.methods().size() * e.percentages().size());
+        }
+
+        @Override
+        public void evaluated(EvaluationEvent e, RunResults run) {
+            System.out.printf(Locale.ROOT, "[%s] evaluated %d/%d: %s %s%% accuracy %.4f, %s %.2fx%n", e.runId(),
+                    run.evaluations().size(), run.expected(), e.method(), Percentage.label(e.percentage()),
+                    e.testAccuracy(), e.fastForm(), e.speedup());
+        }
+
+        @Override
+        public void deadLetter(RunClient.DeadLetter d) {
+            System.out.printf("dead letter from %s: %s%n", d.topic(), d.reason());
+        }
+    }
+
+    private static List<Integer> ints(String csv) {
+        return Arrays.stream(csv.split(",")).map(String::trim).map(Integer::parseInt).toList();
+    }
+
+    private static List<Double> doubles(String csv) {
+        return Arrays.stream(csv.split(",")).map(String::trim).map(Double::parseDouble).toList();
+    }
+}

@@ -1,0 +1,56 @@
+package org.prunelab.pruner.service;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
+import org.jboss.logging.Logger;
+import org.prunelab.core.events.PrunedVariantEvent;
+import org.prunelab.core.model.Mlp;
+import org.prunelab.core.model.ModelArtifact;
+import org.prunelab.core.model.ModelManifest;
+import org.prunelab.core.model.PruningInfo;
+import org.prunelab.core.model.Sparsity;
+import org.prunelab.core.pruning.PruningMethod;
+import org.prunelab.core.store.ArtifactStore;
+import org.prunelab.pruner.config.PrunerConfig;
+
+/** Prunes a stored model with every requested method and percentage and stores each variant. */
+@ApplicationScoped
+public class PruningService {
+    private static final Logger LOG = Logger.getLogger(PruningService.class);
+
+    private final ArtifactStore store;
+
+    public PruningService(PrunerConfig config) {
+        this.store = new ArtifactStore(config.storeDir());
+    }
+
+    /**
+     * @param runId the run the variants belong to
+     * @param sha256 the hash the triggering event announced for the model (null if none)
+     */
+    public List<PrunedVariantEvent> prune(String runId, String modelId, String sha256, List<String> methods,
+                                          List<Double> percentages) {
+        ModelArtifact parent = ModelArtifact.fromNpz(store.get(modelId, sha256));
+        ModelManifest manifest = parent.manifest();
+        if (!ModelManifest.TRAINED.equals(manifest.kind())) {
+            throw new IllegalArgumentException("artifact " + modelId + " is a " + manifest.kind()
+                    + " model; only trained models are pruned");
+        }
+        int expected = methods.size() * percentages.size();
+        List<PrunedVariantEvent> variants = new ArrayList<>();
+        for (String m : methods) {
+            PruningMethod method = PruningMethod.parse(m);
+            for (double p : percentages) {
+                Mlp pruned = method.apply(parent.mlp(), p);
+                Sparsity sparsity = Sparsity.of(pruned);
+                String id = store.putModel(new ModelArtifact(pruned,
+                        manifest.pruned(new PruningInfo(modelId, method.id(), p, sparsity))));
+                variants.add(new PrunedVariantEvent(runId, modelId, id, id, manifest.dataset(), method.id(), p,
+                        sparsity, manifest.training().seed(), expected));
+                LOG.infof("run %s: %s %s%% -> sparsity %.4f", runId, method.id(), p, sparsity.overall());
+            }
+        }
+        return variants;
+    }
+}

@@ -1,0 +1,38 @@
+package org.prunelab.core.cli;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/** {@code --name value} pairs from a command line; anything else is an error. */
+public final class CliArgs {
+    private final Map<String, String> values = new HashMap<>();
+
+    public CliArgs(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            if (!args[i].startsWith("--") || i + 1 >= args.length) {
+                throw new IllegalArgumentException("expected --name value pairs, got '" + args[i] + "'");
+            }
+            values.put(args[i].substring(2), args[++i]);
+        }
+    }
+
+    public boolean has(String name) {
+        return values.containsKey(name);
+    }
+
+    public String get(String name, String fallback) {
+        return values.getOrDefault(name, fallback);
+    }
+
+    public int getInt(String name, int fallback) {
+        return has(name) ? Integer.parseInt(values.get(name)) : fallback;
+    }
+
+    public long getLong(String name, long fallback) {
+        return has(name) ? Long.parseLong(values.get(name)) : fallback;
+    }
+
+    public double getDouble(String name, double fallback) {
+        return has(name) ? Double.parseDouble(values.get(name)) : fallback;
+    }
+}

@@ -1,0 +1,20 @@
+package org.prunelab.core.events;
+
+import org.prunelab.core.model.Sparsity;
+
+/**
+ * Published to {@code evaluations} (key: run/method/percentage) once a variant is evaluated.
+ *
+ * @param fastForm        "csr" for weight pruning, "compact" for neuron pruning
+ * @param fastMaxAbsDiff  largest |fast - dense| output over the test set (must be below 1e-4)
+ * @param speedup         dense median wall time / fast median wall time
+ */
+public record EvaluationEvent(String runId, String modelId, String variantId, String dataset, String method,
+                              double percentage, long seed, Sparsity sparsity, long fastParameters, double testLoss,
+                              double testAccuracy, String fastForm, double fastMaxAbsDiff, Timing dense, Timing fast,
+                              double speedup, int expectedVariants, String evaluatedBy, String evaluatedAt) {
+
+    public String key() {
+        return PrunedVariantEvent.key(runId, method, percentage);
+    }
+}

@@ -1,0 +1,24 @@
+package org.prunelab.core.events;
+
+import org.prunelab.core.model.Sparsity;
+import org.prunelab.core.pruning.Percentage;
+
+/**
+ * Published to {@code pruned-variants} (key: {@link #key()}) for every method and percentage of a run.
+ *
+ * @param variantId        artifact id (= SHA-256) of the pruned model
+ * @param expectedVariants how many variants the run has in all, so consumers know when it is complete
+ */
+public record PrunedVariantEvent(String runId, String modelId, String variantId, String sha256, String dataset,
+                                 String method, double percentage, Sparsity sparsity, long seed,
+                                 int expectedVariants) {
+
+    /** The idempotency key of a variant: one evaluation per run, method and percentage. */
+    public String key() {
+        return key(runId, method, percentage);
+    }
+
+    public static String key(String runId, String method, double percentage) {
+        return runId + "/" + method + "/" + Percentage.label(percentage);
+    }
+}

@@ -1,0 +1,11 @@
+package org.prunelab.core.events;
+
+/**
+ * Repeated timings of one inference form over the whole test set, after warm-up.
+ *
+ * @param batchSize rows per forward call
+ * @param threads   native/Java threads the form ran with
+ */
+public record Timing(String form, int batchSize, int threads, int repetitions, double wallMedianMs, double wallMinMs,
+                     double wallMaxMs, double cpuMedianMs, double cpuMinMs, double cpuMaxMs) {
+}

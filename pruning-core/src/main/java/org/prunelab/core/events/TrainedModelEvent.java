@@ -1,0 +1,15 @@
+package org.prunelab.core.events;
+
+import java.util.List;
+import org.prunelab.core.model.EpochMetrics;
+import org.prunelab.core.model.TrainingConfig;
+
+/**
+ * Published to {@code trained-models} (key: run id) when a model is trained and stored. The model travels by
+ * reference: {@code modelId} is its artifact id in the store, which is also its SHA-256.
+ */
+public record TrainedModelEvent(String runId, String modelId, String sha256, String dataset, List<Integer> sizes,
+                                TrainingConfig training, List<EpochMetrics> history, double testLoss,
+                                double testAccuracy, double secondsPerEpoch, List<String> methods,
+                                List<Double> percentages, String createdAt) {
+}

@@ -1,0 +1,86 @@
+package org.prunelab.core.inference;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.prunelab.core.model.Layer;
+import org.prunelab.core.model.Mlp;
+
+/**
+ * The fast form of a neuron-pruned network: a smaller dense network without the dead neurons. A hidden neuron
+ * whose incoming weights are all zero outputs ReLU(0) = 0 whatever the input, so removing its column and the
+ * matching row of the next layer leaves every output unchanged.
+ */
+public final class CompactedNetwork {
+    private CompactedNetwork() {
+    }
+
+    public static Mlp compact(Mlp mlp) {
+        List<Layer> layers = new ArrayList<>();
+        boolean[] keepIn = all(mlp.layer(0).in());
+        for (int k = 0; k < mlp.layers().size(); k++) {
+            Layer l = mlp.layer(k);
+            boolean hidden = k < mlp.hiddenLayers();
+            boolean[] keepOut = hidden ? liveColumns(l, keepIn) : all(l.out());
+            if (hidden && count(keepOut) == 0) {
+                keepOut[0] = true; // an all-dead layer still needs a width; its one neuron outputs 0 as before
+            }
+            layers.add(select(l, keepIn, keepOut));
+            keepIn = keepOut;
+        }
+        return new Mlp(layers);
+    }
+
+    /** Dense inference over the compacted network. */
+    public static InferenceForm form(Mlp mlp, int batchSize, int threads) {
+        return new DenseNetwork("compact", compact(mlp), batchSize, threads);
+    }
+
+    private static boolean[] liveColumns(Layer l, boolean[] liveRows) {
+        boolean[] live = new boolean[l.out()];
+        for (int i = 0; i < l.in(); i++) {
+            if (!liveRows[i]) {
+                continue;
+            }
+            for (int j = 0; j < l.out(); j++) {
+                if (l.weights()[i * l.out() + j] != 0f) {
+                    live[j] = true;
+                }
+            }
+        }
+        return live;
+    }
+
+    private static Layer select(Layer l, boolean[] rows, boolean[] cols) {
+        int nr = count(rows);
+        int nc = count(cols);
+        float[] w = new float[nr * nc];
+        int p = 0;
+        for (int i = 0; i < l.in(); i++) {
+            if (!rows[i]) {
+                continue;
+            }
+            for (int j = 0; j < l.out(); j++) {
+                if (cols[j]) {
+                    w[p++] = l.weights()[i * l.out() + j];
+                }
+            }
+        }
+        return new Layer(nr, nc, w);
+    }
+
+    private static boolean[] all(int n) {
+        boolean[] b = new boolean[n];
+        java.util.Arrays.fill(b, true);
+        return b;
+    }
+
+    private static int count(boolean[] b) {
+        int c = 0;
+        for (boolean x : b) {
+            if (x) {
+                c++;
+            }
+        }
+        return c;
+    }
+}

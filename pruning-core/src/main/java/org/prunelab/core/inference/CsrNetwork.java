@@ -1,0 +1,85 @@
+package org.prunelab.core.inference;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.prunelab.core.model.Layer;
+import org.prunelab.core.model.Mlp;
+
+/**
+ * The fast form of a weight-pruned network: every layer as a {@link CsrLayer}, run tile by tile over the batch
+ * with feature-major activation buffers allocated once.
+ */
+public final class CsrNetwork implements InferenceForm {
+    private final List<CsrLayer> layers = new ArrayList<>();
+    private final float[][] buffers;
+    private final float[] logits;
+    private final int inputs;
+    private final int classes;
+
+    public CsrNetwork(Mlp mlp) {
+        for (Layer l : mlp.layers()) {
+            layers.add(new CsrLayer(l));
+        }
+        inputs = mlp.layer(0).in();
+        classes = mlp.layer(mlp.layers().size() - 1).out();
+        buffers = new float[layers.size() + 1][];
+        buffers[0] = new float[inputs * CsrLayer.TILE];
+        for (int k = 0; k < layers.size(); k++) {
+            buffers[k + 1] = new float[layers.get(k).out() * CsrLayer.TILE];
+        }
+        logits = new float[CsrLayer.TILE * classes];
+    }
+
+    public long nonZeros() {
+        return layers.stream().mapToLong(CsrLayer::nonZeros).sum();
+    }
+
+    @Override
+    public void forward(float[] x, int offset, int rows, float[] out, int outOffset) {
+        float[] in = buffers[0];
+        // transpose the batch to feature-major; rows past `rows` keep stale values that are computed and ignored
+        for (int r = 0; r < rows; r++) {
+            int src = offset + r * inputs;
+            for (int i = 0; i < inputs; i++) {
+                in[i * CsrLayer.TILE + r] = x[src + i];
+            }
+        }
+        int last = layers.size() - 1;
+        for (int k = 0; k <= last; k++) {
+            layers.get(k).multiply(buffers[k], buffers[k + 1], k < last);
+        }
+        float[] y = buffers[last + 1];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < classes; c++) {
+                logits[r * classes + c] = y[c * CsrLayer.TILE + r];
+            }
+        }
+        InferenceForm.softmax(logits, 0, rows, classes);
+        System.arraycopy(logits, 0, out, outOffset, rows * classes);
+    }
+
+    @Override
+    public String name() {
+        return "csr";
+    }
+
+    @Override
+    public int batchSize() {
+        return CsrLayer.TILE;
+    }
+
+    @Override
+    public int threads() {
+        return 1;
+    }
+
+    @Override
+    public int inputs() {
+        return inputs;
+    }
+
+    @Override
+    public int classes() {
+        return classes;
+    }
+}

@@ -1,0 +1,60 @@
+package org.prunelab.core.inference;
+
+/**
+ * A way to run a network forward. Implementations keep their buffers between calls, so a form is used by one
+ * thread at a time.
+ */
+public interface InferenceForm {
+    /** "dense", "csr" or "compact". */
+    String name();
+
+    /** Rows per forward call that this form was built for. */
+    int batchSize();
+
+    /** Threads the form computes with. */
+    int threads();
+
+    /**
+     * Runs {@code rows} images (row-major, {@code rows * inputs} floats from {@code offset}) and writes the softmax
+     * outputs, row-major [rows, classes], into {@code out} from {@code outOffset}. rows <= batchSize().
+     */
+    void forward(float[] x, int offset, int rows, float[] out, int outOffset);
+
+    int inputs();
+
+    int classes();
+
+    /** Runs a whole set, batch by batch, and returns the softmax outputs [count, classes]. */
+    default float[] forwardAll(float[] x, int count) {
+        float[] out = new float[count * classes()];
+        forwardAll(x, count, out);
+        return out;
+    }
+
+    default void forwardAll(float[] x, int count, float[] out) {
+        for (int from = 0; from < count; from += batchSize()) {
+            int rows = Math.min(batchSize(), count - from);
+            forward(x, from * inputs(), rows, out, from * classes());
+        }
+    }
+
+    /** Row-wise softmax of logits [rows, classes] in place, max-shifted for stability. */
+    static void softmax(float[] logits, int offset, int rows, int classes) {
+        for (int r = 0; r < rows; r++) {
+            int base = offset + r * classes;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int c = 0; c < classes; c++) {
+                max = Math.max(max, logits[base + c]);
+            }
+            float sum = 0;
+            for (int c = 0; c < classes; c++) {
+                float e = (float) Math.exp(logits[base + c] - max);
+                logits[base + c] = e;
+                sum += e;
+            }
+            for (int c = 0; c < classes; c++) {
+                logits[base + c] /= sum;
+            }
+        }
+    }
+}

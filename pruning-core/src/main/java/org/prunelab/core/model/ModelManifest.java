@@ -1,0 +1,39 @@
+package org.prunelab.core.model;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+
+/**
+ * The JSON manifest stored inside every model artifact as {@code manifest.json}: enough to know what the
+ * arrays are and where they came from without any other record.
+ *
+ * @param kind       "trained" or "pruned"
+ * @param arrays     names of the npz arrays in layer order, each shape [in, out]
+ * @param sizes      layer sizes from input to output
+ * @param training   how the (parent) model was trained
+ * @param history    per-epoch test figures of the (parent) model's training
+ * @param pruning    for a pruned variant: parent, method, percentage and sparsity reached; null otherwise
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ModelManifest(int formatVersion, String kind, String runId, List<String> arrays, List<Integer> sizes,
+                            String hiddenActivation, String outputActivation, boolean bias, String dataset,
+                            TrainingConfig training, List<EpochMetrics> history, PruningInfo pruning) {
+    public static final int FORMAT_VERSION = 1;
+    public static final String TRAINED = "trained";
+    public static final String PRUNED = "pruned";
+
+    public static ModelManifest trained(String runId, Mlp mlp, TrainingConfig training, List<EpochMetrics> history) {
+        return new ModelManifest(FORMAT_VERSION, TRAINED, runId, arrayNames(mlp.layers().size()), mlp.sizes(),
+                "relu", "softmax", false, training.dataset(), training, List.copyOf(history), null);
+    }
+
+    /** The manifest of a variant derived from this model. */
+    public ModelManifest pruned(PruningInfo info) {
+        return new ModelManifest(FORMAT_VERSION, PRUNED, runId, arrays, sizes, hiddenActivation, outputActivation,
+                bias, dataset, training, history, info);
+    }
+
+    public static List<String> arrayNames(int layers) {
+        return java.util.stream.IntStream.range(0, layers).mapToObj(i -> "layer_" + i).toList();
+    }
+}

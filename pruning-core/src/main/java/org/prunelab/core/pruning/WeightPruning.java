@@ -1,0 +1,33 @@
+package org.prunelab.core.pruning;
+
+import java.util.Arrays;
+import org.prunelab.core.model.Layer;
+
+/**
+ * Weight (unstructured) pruning: zero the int(p * n / 100) weights of smallest absolute value.
+ * Ties in magnitude are broken by position (lower index first), so exactly that many weights are chosen
+ * and the result does not depend on sort stability.
+ */
+public final class WeightPruning implements LayerRule {
+
+    @Override
+    public Layer prune(Layer layer, double percentage) {
+        Percentage.check(percentage);
+        float[] w = layer.weights().clone();
+        int k = LayerRule.count(percentage, w.length);
+        if (k == 0) {
+            return new Layer(layer.in(), layer.out(), w);
+        }
+        // |w| of a float is ordered like its raw bits; pack (magnitude bits, index) into one long and sort
+        long[] keys = new long[w.length];
+        for (int i = 0; i < w.length; i++) {
+            long magnitude = Float.floatToRawIntBits(Math.abs(w[i])) & 0x7fffffffL;
+            keys[i] = (magnitude << 32) | i;
+        }
+        Arrays.sort(keys);
+        for (int r = 0; r < k; r++) {
+            w[(int) keys[r]] = 0f;
+        }
+        return new Layer(layer.in(), layer.out(), w);
+    }
+}

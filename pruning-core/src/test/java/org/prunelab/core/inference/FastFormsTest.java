@@ -1,0 +1,112 @@
+package org.prunelab.core.inference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.prunelab.core.data.LabeledImages;
+import org.prunelab.core.model.Layer;
+import org.prunelab.core.model.Mlp;
+import org.prunelab.core.pruning.PruningMethod;
+import org.prunelab.core.training.Dl4jNetworks;
+import org.prunelab.core.training.Evaluation;
+
+class FastFormsTest {
+    static final double TOLERANCE = 1e-4;
+
+    static Mlp randomMlp(long seed, int... sizes) {
+        Random r = new Random(seed);
+        List<Layer> layers = new ArrayList<>();
+        for (int k = 0; k + 1 < sizes.length; k++) {
+            float[] w = new float[sizes[k] * sizes[k + 1]];
+            double scale = Math.sqrt(2.0 / sizes[k]);
+            for (int i = 0; i < w.length; i++) {
+                w[i] = (float) (r.nextGaussian() * scale);
+            }
+            layers.add(new Layer(sizes[k], sizes[k + 1], w));
+        }
+        return new Mlp(layers);
+    }
+
+    static float[] inputs(long seed, int count, int features) {
+        Random r = new Random(seed);
+        float[] x = new float[count * features];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = r.nextFloat();
+        }
+        return x;
+    }
+
+    // 150 rows: two full CSR tiles and a partial one, and a partial dense batch
+    private final Mlp mlp = randomMlp(11, 50, 40, 30, 20, 10);
+    private final float[] x = inputs(12, 150, 50);
+
+    private void assertSameOutputs(Mlp pruned, InferenceForm fast) {
+        float[] dense = new DenseNetwork(pruned, 64, 1).forwardAll(x, 150);
+        float[] got = fast.forwardAll(x, 150);
+        double diff = InferenceTimer.maxAbsDiff(dense, got);
+        assertTrue(diff < TOLERANCE, fast.name() + " differs from dense by " + diff);
+    }
+
+    @Test
+    void denseMatchesDl4j() {
+        float[] dense = new DenseNetwork(mlp, 64, 1).forwardAll(x, 150);
+        LabeledImages data = new LabeledImages("random", x, new int[150], 150, 50, 10);
+        float[] reference = Dl4jNetworks.fromMlp(mlp).output(
+                org.nd4j.linalg.factory.Nd4j.create(x, new long[]{150, 50}, 'c'), false).dup('c').data().asFloat();
+        assertTrue(InferenceTimer.maxAbsDiff(dense, reference) < TOLERANCE);
+        assertEquals(Evaluation.of(mlp, data).loss(), Evaluation.ofOutputs(dense, data).loss(), 1e-4);
+    }
+
+    @Test
+    void csrGivesDenseOutputsAtEverySparsity() {
+        for (double p : new double[]{0, 50, 90, 99}) {
+            Mlp pruned = PruningMethod.WEIGHT.apply(mlp, p);
+            CsrNetwork csr = new CsrNetwork(pruned);
+            assertEquals(pruned.nonZeros(), csr.nonZeros());
+            assertSameOutputs(pruned, csr);
+        }
+    }
+
+    @Test
+    void compactionRemovesDeadNeuronsAndNextLayerRows() {
+        Mlp pruned = PruningMethod.NEURON.apply(mlp, 50);
+        Mlp compact = CompactedNetwork.compact(pruned);
+        // 40 -> 20, 30 -> 15, 20 -> 10 neurons; each next layer loses the matching rows
+        assertEquals(List.of(50, 20, 15, 10, 10), compact.sizes());
+        assertSameOutputs(pruned, CompactedNetwork.form(pruned, 64, 1));
+        Mlp p99 = PruningMethod.NEURON.apply(mlp, 99);
+        assertEquals(List.of(50, 1, 1, 1, 10), CompactedNetwork.compact(p99).sizes());
+        assertSameOutputs(p99, CompactedNetwork.form(p99, 64, 1));
+        assertEquals(mlp.sizes(), CompactedNetwork.compact(PruningMethod.NEURON.apply(mlp, 0)).sizes());
+    }
+
+    @Test
+    void edgeCasesEmptyRowsAndAnAllZeroLayer() {
+        List<Layer> layers = new ArrayList<>(mlp.layers());
+        Layer first = layers.get(0);
+        float[] w = first.weights().clone();
+        for (int i = 0; i < first.in(); i++) {
+            for (int j = 0; j < 7; j++) {
+                w[i * first.out() + j] = 0f; // neurons 0..6 get no input: empty CSR rows
+            }
+        }
+        layers.set(0, new Layer(first.in(), first.out(), w));
+        Mlp withEmptyRows = new Mlp(layers);
+        assertSameOutputs(withEmptyRows, new CsrNetwork(withEmptyRows));
+        assertEquals(33, CompactedNetwork.compact(withEmptyRows).sizes().get(1));
+        assertSameOutputs(withEmptyRows, CompactedNetwork.form(withEmptyRows, 64, 1));
+
+        Layer second = layers.get(1);
+        layers.set(1, new Layer(second.in(), second.out(), new float[second.size()]));
+        Mlp allZero = new Mlp(layers);
+        assertSameOutputs(allZero, new CsrNetwork(allZero));
+        assertSameOutputs(allZero, CompactedNetwork.form(allZero, 64, 1));
+        // every row's output is the uniform softmax of zero logits
+        float[] out = new CsrNetwork(allZero).forwardAll(x, 150);
+        assertEquals(0.1f, out[0], 1e-6f);
+    }
+}

@@ -1,0 +1,53 @@
+package org.prunelab.trainer.messaging;
+
+import io.smallrye.reactive.messaging.annotations.Blocking;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.concurrent.CompletionStage;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+import org.prunelab.core.Json;
+import org.prunelab.core.events.TrainedModelEvent;
+import org.prunelab.core.events.TrainingRequest;
+import org.prunelab.core.messaging.KeyedMessages;
+import org.prunelab.trainer.service.TrainingService;
+
+/**
+ * training-requests -> train -> trained-models. The request is acknowledged only once the trained-model event is
+ * written. A request that cannot be read, is invalid or fails is nacked with the reason, which the
+ * dead-letter-queue failure strategy turns into a record on the dead-letter topic.
+ */
+@ApplicationScoped
+public class TrainingRequestConsumer {
+    static final String REQUESTS = "training-requests";
+    static final String MODELS = "trained-models";
+    static final String PROGRESS = "training-progress";
+    private static final Logger LOG = Logger.getLogger(TrainingRequestConsumer.class);
+
+    private final TrainingService training;
+    private final Emitter<String> models;
+    private final Emitter<String> progress;
+
+    public TrainingRequestConsumer(TrainingService training, @Channel(MODELS) Emitter<String> models,
+                                   @Channel(PROGRESS) Emitter<String> progress) {
+        this.training = training;
+        this.models = models;
+        this.progress = progress;
+    }
+
+    @Incoming(REQUESTS)
+    @Blocking // ordered: one message at a time, in order
+    public CompletionStage<Void> onRequest(Message<String> message) {
+        TrainedModelEvent event;
+        try {
+            TrainingRequest request = Json.read(message.getPayload(), TrainingRequest.class).complete();
+            event = training.train(request, p -> progress.send(KeyedMessages.of(p.runId(), Json.write(p))));
+        } catch (RuntimeException e) {
+            LOG.warnf("training request refused or failed: %s", e.getMessage());
+            return message.nack(e);
+        }
+        return KeyedMessages.sendThenAck(models, event.runId(), Json.write(event), message);
+    }
+}

@@ -1,0 +1,70 @@
+package org.prunelab.trainer.service;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import org.jboss.logging.Logger;
+import org.prunelab.core.data.Datasets;
+import org.prunelab.core.data.LabeledImages;
+import org.prunelab.core.events.TrainedModelEvent;
+import org.prunelab.core.events.TrainingProgress;
+import org.prunelab.core.events.TrainingRequest;
+import org.prunelab.core.model.EpochMetrics;
+import org.prunelab.core.model.ModelArtifact;
+import org.prunelab.core.model.ModelManifest;
+import org.prunelab.core.model.TrainingConfig;
+import org.prunelab.core.store.ArtifactStore;
+import org.prunelab.core.training.MlpTrainer;
+import org.prunelab.core.training.NativeThreads;
+import org.prunelab.trainer.config.TrainerConfig;
+
+/** Trains the model a request asks for, stores it, and describes it as a {@link TrainedModelEvent}. */
+@ApplicationScoped
+public class TrainingService {
+    private static final Logger LOG = Logger.getLogger(TrainingService.class);
+
+    private final TrainerConfig config;
+    private final Datasets datasets;
+    private final ArtifactStore store;
+    private final MeterRegistry registry;
+    private final Map<String, LabeledImages[]> loaded = new ConcurrentHashMap<>();
+
+    public TrainingService(TrainerConfig config, MeterRegistry registry) {
+        this.config = config;
+        this.registry = registry;
+        this.datasets = new Datasets(config.dataDir());
+        this.store = new ArtifactStore(config.storeDir());
+        NativeThreads.configure(config.opsThreads(), config.blasThreads());
+    }
+
+    /** @param request an already completed (validated) request */
+    public TrainedModelEvent train(TrainingRequest request, Consumer<TrainingProgress> progress) {
+        TrainingConfig cfg = request.config();
+        LabeledImages[] data = loaded.computeIfAbsent(cfg.dataset(),
+                name -> new LabeledImages[]{datasets.train(name), datasets.test(name)});
+        LOG.infof("run %s: training %s", request.runId(), cfg);
+        MlpTrainer.Result result = new MlpTrainer(config.batchReportEvery()).train(cfg, data[0], data[1],
+                new MlpTrainer.Progress() {
+                    @Override
+                    public void batches(int epoch, int done, int total) {
+                        registry.gauge("trainer_batches_done", io.micrometer.core.instrument.Tags.of("run", request.runId()), done);
+                    }
+
+                    @Override
+                    public void epoch(EpochMetrics m) {
+                        LOG.infof("run %s: epoch %d/%d test loss %.4f accuracy %.4f (%.1f s)", request.runId(),
+                                m.epoch(), cfg.epochs(), m.testLoss(), m.testAccuracy(), m.seconds());
+                        progress.accept(new TrainingProgress(request.runId(), cfg.dataset(), m.epoch(), cfg.epochs(), m));
+                    }
+                });
+        ModelManifest manifest = ModelManifest.trained(request.runId(), result.mlp(), cfg, result.history());
+        String id = store.putModel(new ModelArtifact(result.mlp(), manifest));
+        EpochMetrics last = result.last();
+        return new TrainedModelEvent(request.runId(), id, id, cfg.dataset(), result.mlp().sizes(), cfg,
+                result.history(), last.testLoss(), last.testAccuracy(), result.secondsPerEpoch(),
+                request.methods(), request.percentages(), Instant.now().toString());
+    }
+}
