@@ -1,0 +1,104 @@
+package org.prunelab.runner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.prunelab.core.events.EvaluationEvent;
+import org.prunelab.core.events.Topics;
+
+/**
+ * The whole pipeline against a real KRaft broker: the three packaged services as processes, requests posted as
+ * JSON the way users post them, results read back from the evaluations topic.
+ */
+class PipelineEndToEndTest {
+    private static final Duration RUN_TIMEOUT = Duration.ofMinutes(6);
+    private static Pipeline pipeline;
+    private static RunClient client;
+
+    @BeforeAll
+    static void start() {
+        LabHome home = LabHome.locate();
+        Path work = home.root().resolve("lab-runner/target/e2e");
+        pipeline = Pipeline.start(home, work.resolve("pipeline"), work.resolve("store"),
+                Map.of("LAB_TIMING_WARMUPS", "0", "LAB_TIMING_REPETITIONS", "1"));
+        client = new RunClient(pipeline.bootstrap());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (client != null) {
+            client.close();
+        }
+        if (pipeline != null) {
+            pipeline.close();
+        }
+    }
+
+    private static String request(String runId, String dataset) {
+        return "{\"runId\":\"" + runId + "\",\"dataset\":\"" + dataset + "\",\"hiddenSizes\":[64,32],\"epochs\":1,"
+                + "\"trainLimit\":3000,\"seed\":7,\"percentages\":[0,50,90]}";
+    }
+
+    @Test
+    void twoRunsOnTwoDatasetsEachGetEveryEvaluationOnce() {
+        client.post(Topics.TRAINING_REQUESTS, "e2e-mnist", request("e2e-mnist", "mnist"));
+        client.post(Topics.TRAINING_REQUESTS, "e2e-fashion", request("e2e-fashion", "fashion-mnist"));
+        for (String[] run : new String[][]{{"e2e-mnist", "mnist"}, {"e2e-fashion", "fashion-mnist"}}) {
+            RunResults r = client.await(run[0], RUN_TIMEOUT, x -> { });
+            List<EvaluationEvent> evals = r.evaluations();
+            assertEquals(6, evals.size());
+            Set<String> keys = evals.stream().map(e -> e.method() + "/" + e.percentage()).collect(Collectors.toSet());
+            assertEquals(Set.of("weight/0.0", "weight/50.0", "weight/90.0", "neuron/0.0", "neuron/50.0", "neuron/90.0"), keys);
+            for (EvaluationEvent e : evals) {
+                assertEquals(run[0], e.runId());
+                assertEquals(run[1], e.dataset());
+                assertEquals(r.trained().modelId(), e.modelId());
+                assertEquals(7, e.seed());
+                assertTrue(e.fastMaxAbsDiff() < 1e-4, e.key() + " fast form differs by " + e.fastMaxAbsDiff());
+                assertTrue(e.dense().wallMedianMs() > 0 && e.fast().wallMedianMs() > 0);
+                if (e.percentage() == 0) {
+                    // the unpruned variant reproduces the trained model (at most one image's argmax may differ
+                    // between DL4J's output() and our gemm)
+                    assertEquals(r.trained().testAccuracy(), e.testAccuracy(), 1e-4, e.key());
+                    assertEquals(0.0, e.sparsity().overall(), 1e-9);
+                } else {
+                    assertTrue(e.sparsity().overall() > 0, e.key());
+                }
+            }
+            // 1 epoch on 3,000 images of a 64-32 net is far above chance (0.1) on both datasets
+            assertTrue(r.trained().testAccuracy() > 0.6, "trained accuracy " + r.trained().testAccuracy());
+        }
+        // re-prune the first run's model with another percentage, without retraining
+        String modelId = client.run("e2e-mnist").trained().modelId();
+        client.post(Topics.PRUNE_REQUESTS, "e2e-reprune", "{\"runId\":\"e2e-reprune\",\"modelId\":\"" + modelId
+                + "\",\"methods\":[\"weight\"],\"percentages\":[75]}");
+        RunResults again = client.await("e2e-reprune", RUN_TIMEOUT, x -> { });
+        assertEquals(1, again.evaluations().size());
+        EvaluationEvent e = again.evaluations().get(0);
+        assertEquals(modelId, e.modelId());
+        assertEquals(75.0, e.percentage());
+    }
+
+    @Test
+    void aBadRequestIsDeadLetteredWithItsReason() {
+        client.post(Topics.TRAINING_REQUESTS, "bad", "{\"runId\":\"bad-1\",\"dataset\":\"cifar-10\"}");
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (client.deadLetters().stream().noneMatch(d -> d.payload().contains("bad-1"))) {
+            assertTrue(System.nanoTime() < deadline, "no dead letter for the bad request");
+            LocalKafka.sleep(250);
+        }
+        RunClient.DeadLetter d = client.deadLetters().stream().filter(x -> x.payload().contains("bad-1")).findFirst().orElseThrow();
+        assertEquals(Topics.TRAINING_REQUESTS, d.topic());
+        assertTrue(d.reason().contains("unknown dataset 'cifar-10'"), d.reason());
+        assertTrue(pipeline.service("trainer-service").isAlive());
+    }
+}
