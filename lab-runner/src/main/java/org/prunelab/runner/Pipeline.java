@@ -44,13 +44,18 @@ public final class Pipeline implements AutoCloseable {
      * @param extraEnv settings passed to every service (e.g. LAB_TIMING_REPETITIONS)
      */
     public static Pipeline start(LabHome home, Path work, Path store, Map<String, String> extraEnv) {
+        return start(home, work, store, extraEnv, LocalKafka.freePort());
+    }
+
+    /** As above, with the broker on a given loopback port. */
+    public static Pipeline start(LabHome home, Path work, Path store, Map<String, String> extraEnv, int kafkaPort) {
         deleteTree(work);
         try {
             Files.createDirectories(work);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        LocalKafka kafka = LocalKafka.start(home, work.resolve("kafka"), LocalKafka.freePort());
+        LocalKafka kafka = LocalKafka.start(home, work.resolve("kafka"), kafkaPort);
         Pipeline p = new Pipeline(home, work, store, kafka, extraEnv);
         try {
             kafka.createTopics();

@@ -22,15 +22,45 @@ import org.prunelab.core.pruning.Percentage;
  * With --keep-running it stays up for further requests posted to the broker, printing each run's table.
  */
 public final class RunMain {
+    private static final String USAGE = """
+            usage: bin/run [--quick] [--dataset mnist|fashion-mnist] [--epochs N] [--hidden 1000,1000,500,200]
+                           [--percentages 0,25,50,60,70,80,90,95,97,99] [--seed 42] [--train-limit N]
+                           [--repetitions 7] [--warmups 2] [--kafka-port 9092] [--keep-running] [--run-id ID]
+              --quick          1 epoch on 12,000 training images and 3 timing repetitions: a few minutes
+              --keep-running   stay up after the first run for requests posted to the broker (Ctrl-C stops)
+            """;
+
     public static void main(String[] argv) {
-        CliArgs a = new CliArgs(argv);
-        boolean quick = Boolean.parseBoolean(a.get("quick", "false"));
-        LabHome home = LabHome.locate();
-        TrainingRequest request = new TrainingRequest(a.get("run-id", null), a.get("dataset", "mnist"),
+        CliArgs a;
+        TrainingRequest request;
+        try {
+            a = new CliArgs(argv);
+            if (a.flag("help")) {
+                System.out.print(USAGE);
+                return;
+            }
+            request = request(a);
+        } catch (IllegalArgumentException e) {
+            System.err.println("bin/run: " + e.getMessage());
+            System.err.print(USAGE);
+            System.exit(2);
+            return;
+        }
+        run(a, request);
+    }
+
+    private static TrainingRequest request(CliArgs a) {
+        boolean quick = a.flag("quick");
+        return new TrainingRequest(a.get("run-id", null), a.get("dataset", "mnist"),
                 a.getInt("epochs", quick ? 1 : 10), null,
                 a.has("hidden") ? ints(a.get("hidden", "")) : null, a.getLong("seed", 42), null,
                 a.getInt("train-limit", quick ? 12_000 : 0), null,
                 a.has("percentages") ? doubles(a.get("percentages", "")) : null).complete();
+    }
+
+    private static void run(CliArgs a, TrainingRequest request) {
+        boolean quick = a.flag("quick");
+        LabHome home = LabHome.locate();
         Map<String, String> env = new HashMap<>();
         env.put("LAB_TIMING_WARMUPS", a.get("warmups", quick ? "1" : "2"));
         env.put("LAB_TIMING_REPETITIONS", a.get("repetitions", quick ? "3" : "7"));
@@ -39,14 +69,14 @@ public final class RunMain {
 
         System.out.println("starting Kafka (KRaft) and the three services ...");
         try (Pipeline pipeline = Pipeline.start(home, home.root().resolve(".work/pipeline"),
-                home.root().resolve(a.get("store", "store")), env);
+                home.root().resolve(a.get("store", "store")), env, a.getInt("kafka-port", 9092));
              RunClient client = new RunClient(pipeline.bootstrap())) {
             System.out.printf("broker at %s; services ready (logs in %s)%n", pipeline.bootstrap(), pipeline.work());
             client.listen(new ProgressPrinter());
             client.post(Topics.TRAINING_REQUESTS, request.runId(), Json.write(request));
             System.out.printf("posted training request %s%n", Json.write(request));
             report(client.await(request.runId(), timeout, r -> { }), runs);
-            if (Boolean.parseBoolean(a.get("keep-running", "false"))) {
+            if (a.flag("keep-running")) {
                 System.out.printf("%nkeeping the pipeline running; post requests to %s on %s; Ctrl-C stops%n",
                         Topics.TRAINING_REQUESTS, pipeline.bootstrap());
                 waitForMoreRuns(client, request.runId(), runs);

@@ -3,16 +3,17 @@ package org.prunelab.core.cli;
 import java.util.HashMap;
 import java.util.Map;
 
-/** {@code --name value} pairs from a command line; anything else is an error. */
+/** {@code --name value} pairs and {@code --flag} switches from a command line; anything else is an error. */
 public final class CliArgs {
     private final Map<String, String> values = new HashMap<>();
 
     public CliArgs(String[] args) {
         for (int i = 0; i < args.length; i++) {
-            if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                throw new IllegalArgumentException("expected --name value pairs, got '" + args[i] + "'");
+            if (!args[i].startsWith("--") || args[i].length() == 2) {
+                throw new IllegalArgumentException("expected --name value or --flag, got '" + args[i] + "'");
             }
-            values.put(args[i].substring(2), args[++i]);
+            boolean flag = i + 1 >= args.length || args[i + 1].startsWith("--");
+            values.put(args[i].substring(2), flag ? "true" : args[++i]);
         }
     }
 
@@ -22,6 +23,10 @@ public final class CliArgs {
 
     public String get(String name, String fallback) {
         return values.getOrDefault(name, fallback);
+    }
+
+    public boolean flag(String name) {
+        return Boolean.parseBoolean(values.getOrDefault(name, "false"));
     }
 
     public int getInt(String name, int fallback) {
