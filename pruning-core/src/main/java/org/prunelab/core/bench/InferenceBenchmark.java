@@ -1,0 +1,127 @@
+package org.prunelab.core.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.prunelab.core.Json;
+import org.prunelab.core.cli.CliArgs;
+import org.prunelab.core.data.Datasets;
+import org.prunelab.core.data.LabeledImages;
+import org.prunelab.core.events.Timing;
+import org.prunelab.core.inference.CompactedNetwork;
+import org.prunelab.core.inference.CsrNetwork;
+import org.prunelab.core.inference.DenseNetwork;
+import org.prunelab.core.inference.InferenceForm;
+import org.prunelab.core.inference.InferenceTimer;
+import org.prunelab.core.model.Mlp;
+import org.prunelab.core.model.ModelArtifact;
+import org.prunelab.core.model.TrainingConfig;
+import org.prunelab.core.pruning.PruningMethod;
+import org.prunelab.core.training.MlpTrainer;
+import org.prunelab.core.training.NativeThreads;
+
+/**
+ * bin/benchmark: CPU inference time of the whole test set for the best dense forms, the CSR sparse form of the
+ * weight-pruned model and the compacted neuron-pruned model, at each sparsity, all in one run with the same threads
+ * so that the ratios hold on a noisy machine.
+ */
+public final class InferenceBenchmark {
+    static final double[] PERCENTAGES = {0, 50, 70, 90, 95, 97, 99};
+    static final int[] DENSE_BATCHES = {64, 128, 256, 512, 1000, 2000};
+
+    /** One line of the table. Times in ms for the test set; ratios are best dense / form. */
+    public record Row(double percentage, double weightSparsity, Timing dense64, Timing denseBest, Timing dl4j64,
+                      Timing dl4jBest, Timing csr, double csrSpeedup, double neuronFlopShare, Timing compact,
+                      double compactSpeedup, double compactVsFlopBound) {
+    }
+
+    public record Report(String model, int images, int threads, int warmups, int repetitions, int bestDenseBatch,
+                         int bestDl4jBatch, List<Row> rows) {
+    }
+
+    public static void main(String[] argv) throws Exception {
+        CliArgs a = new CliArgs(argv);
+        int threads = a.getInt("threads", 1);
+        NativeThreads.configure(threads, threads);
+        InferenceTimer timer = new InferenceTimer(a.getInt("warmups", 2), a.getInt("repetitions", 7));
+        Datasets datasets = new Datasets(Path.of(a.get("data", "data")));
+        LabeledImages test = datasets.test(a.get("dataset", "mnist"));
+        Mlp model;
+        String source;
+        if (a.has("model")) {
+            Path file = Path.of(a.get("model", ""));
+            model = ModelArtifact.fromNpz(Files.readAllBytes(file)).mlp();
+            source = file.toString();
+        } else {
+            System.out.println("no --model given: training the default network for 1 epoch on 12,000 images ...");
+            TrainingConfig cfg = new TrainingConfig("mnist", TrainingConfig.DEFAULT_HIDDEN, 1, 64, 1e-3, 42, 12_000);
+            model = new MlpTrainer(1000).train(cfg, datasets.train("mnist"), test, new MlpTrainer.Progress() { }).mlp();
+            source = "default network, 1 epoch on 12,000 MNIST images, seed 42";
+        }
+        float[] x = test.pixels();
+        int n = test.count();
+
+        int bestBatch = fastest(b -> new DenseNetwork(model, b, threads), timer, x, n);
+        int bestDl4j = fastest(b -> new Dl4jForm(model, b, threads), timer, x, n);
+        System.out.printf(Locale.ROOT, "model: %s%n%d test images, %d thread(s), median of %d runs after %d warm-up; "
+                + "fastest dense batch %d (ND4J gemm), %d (DL4J output)%n%n", source, n, threads,
+                a.getInt("repetitions", 7), a.getInt("warmups", 2), bestBatch, bestDl4j);
+        System.out.printf(Locale.ROOT, "%5s %9s %9s %9s %9s %9s %8s %9s %8s %8s%n", "pct", "dense64", "denseBest",
+                "dl4j64", "dl4jBest", "csr", "csr x", "compact", "cmp x", "cmp/bound");
+        List<Row> rows = new ArrayList<>();
+        double fullFlops = flops(model);
+        for (double p : PERCENTAGES) {
+            Mlp weight = PruningMethod.WEIGHT.apply(model, p);
+            Mlp neuron = PruningMethod.NEURON.apply(model, p);
+            Timing d64 = timer.time(new DenseNetwork(weight, 64, threads), x, n);
+            Timing dBest = timer.time(new DenseNetwork(weight, bestBatch, threads), x, n);
+            Timing l64 = timer.time(new Dl4jForm(weight, 64, threads), x, n);
+            Timing lBest = timer.time(new Dl4jForm(weight, bestDl4j, threads), x, n);
+            Timing csr = timer.time(new CsrNetwork(weight), x, n);
+            Mlp compact = CompactedNetwork.compact(neuron);
+            Timing cmp = timer.time(CompactedNetwork.form(neuron, bestBatch, threads), x, n);
+            double best = Math.min(Math.min(d64.wallMedianMs(), dBest.wallMedianMs()),
+                    Math.min(l64.wallMedianMs(), lBest.wallMedianMs()));
+            double share = flops(compact) / fullFlops;
+            // the target: compact time <= 1.3 x (FLOP share x dense time at the same batch)
+            double bound = cmp.wallMedianMs() / (share * dBest.wallMedianMs());
+            Row row = new Row(p, org.prunelab.core.model.Sparsity.of(weight).overall(), d64, dBest, l64, lBest, csr,
+                    best / csr.wallMedianMs(), share, cmp, best / cmp.wallMedianMs(), bound);
+            rows.add(row);
+            System.out.printf(Locale.ROOT, "%5s %9.1f %9.1f %9.1f %9.1f %9.1f %7.2fx %9.1f %7.2fx %9.2f%n",
+                    org.prunelab.core.pruning.Percentage.label(p), d64.wallMedianMs(), dBest.wallMedianMs(),
+                    l64.wallMedianMs(), lBest.wallMedianMs(), csr.wallMedianMs(), row.csrSpeedup(), cmp.wallMedianMs(),
+                    row.compactSpeedup(), bound);
+        }
+        Path json = Path.of(a.get("json", "runs/benchmark.json"));
+        Files.createDirectories(json.toAbsolutePath().getParent());
+        Files.writeString(json, Json.pretty(new Report(source, n, threads, a.getInt("warmups", 2),
+                a.getInt("repetitions", 7), bestBatch, bestDl4j, rows)));
+        System.out.printf("%nms for the whole test set; x = best dense (any of the four) / form; cmp/bound = compact "
+                + "time / (its FLOP share x denseBest), target <= 1.3%nwritten %s%n", json);
+    }
+
+    interface FormFactory {
+        InferenceForm create(int batch);
+    }
+
+    private static int fastest(FormFactory f, InferenceTimer timer, float[] x, int n) {
+        int best = DENSE_BATCHES[0];
+        double bestMs = Double.MAX_VALUE;
+        InferenceTimer quick = new InferenceTimer(1, 3);
+        for (int b : DENSE_BATCHES) {
+            double ms = quick.time(f.create(b), x, n).wallMedianMs();
+            if (ms < bestMs) {
+                bestMs = ms;
+                best = b;
+            }
+        }
+        return best;
+    }
+
+    private static double flops(Mlp mlp) {
+        return 2.0 * mlp.parameters();
+    }
+}
