@@ -72,6 +72,25 @@ class FastFormsTest {
     }
 
     @Test
+    void csrSplitsWideDenseLayersIntoInputBlocksAndStillMatches() {
+        Mlp wide = randomMlp(21, 784, 64, 10);
+        float[] in = inputs(22, 100, 784);
+        for (double p : new double[]{0, 50, 99}) {
+            Mlp pruned = PruningMethod.WEIGHT.apply(wide, p);
+            CsrLayer first = new CsrLayer(pruned.layer(0));
+            float[] dense = new DenseNetwork(pruned, 64, 1).forwardAll(in, 100);
+            float[] csr = new CsrNetwork(pruned).forwardAll(in, 100);
+            assertTrue(InferenceTimer.maxAbsDiff(dense, csr) < TOLERANCE, "at " + p + "%");
+            if (p == 0) {
+                assertEquals(7, first.blocks(), "784 dense inputs in blocks that fit L1");
+            }
+            if (p == 99) {
+                assertEquals(1, first.blocks(), "a very sparse layer is not split");
+            }
+        }
+    }
+
+    @Test
     void compactionRemovesDeadNeuronsAndNextLayerRows() {
         Mlp pruned = PruningMethod.NEURON.apply(mlp, 50);
         Mlp compact = CompactedNetwork.compact(pruned);
