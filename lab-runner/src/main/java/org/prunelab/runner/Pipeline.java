@@ -88,10 +88,29 @@ public final class Pipeline implements AutoCloseable {
         return ports.get(service);
     }
 
-    /** Starts (or restarts) a service; a second evaluator is started as "evaluator-service-2" and so on. */
+    /** Starts a service; a second evaluator is started as "evaluator-service-2" and so on. */
     public ChildProcess startService(String name) {
+        return startService(name, LocalKafka.freePort());
+    }
+
+    /** Kills a service with SIGKILL, as a crash would, and starts it again on the same port. */
+    public ChildProcess crashAndRestart(String name) {
+        services.get(name).kill();
+        ChildProcess p = startService(name, ports.get(name));
+        awaitReady(name, Duration.ofSeconds(120));
+        return p;
+    }
+
+    /** Stops one service (SIGTERM). */
+    public void stopService(String name) {
+        ChildProcess p = services.remove(name);
+        if (p != null) {
+            p.close();
+        }
+    }
+
+    private ChildProcess startService(String name, int port) {
         String jarOf = name.replaceAll("-\\d+$", "");
-        int port = LocalKafka.freePort();
         Map<String, String> env = new HashMap<>(extraEnv);
         env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrap());
         env.put("LAB_STORE_DIR", store.toString());

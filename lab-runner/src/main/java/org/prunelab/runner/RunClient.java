@@ -19,6 +19,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.prunelab.core.Json;
 import org.prunelab.core.events.EvaluationEvent;
+import org.prunelab.core.events.PrunedVariantEvent;
 import org.prunelab.core.events.Topics;
 import org.prunelab.core.events.TrainedModelEvent;
 import org.prunelab.core.events.TrainingProgress;
@@ -97,6 +98,9 @@ public final class RunClient implements AutoCloseable {
         RunResults r = run(runId);
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!r.complete()) {
+            if (!poller.isAlive()) {
+                throw new IllegalStateException("stopped reading the broker; see the error above");
+            }
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("run " + runId + " incomplete after " + timeout + ": "
                         + r.evaluations().size() + " of " + r.expected() + " evaluations");
@@ -113,7 +117,8 @@ public final class RunClient implements AutoCloseable {
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "lab-runner-" + UUID.randomUUID());
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
-            c.subscribe(List.of(Topics.TRAINING_PROGRESS, Topics.TRAINED_MODELS, Topics.EVALUATIONS, Topics.DEAD_LETTERS));
+            c.subscribe(List.of(Topics.TRAINING_PROGRESS, Topics.TRAINED_MODELS, Topics.PRUNED_VARIANTS,
+                    Topics.EVALUATIONS, Topics.DEAD_LETTERS));
             while (running) {
                 for (ConsumerRecord<String, String> rec : c.poll(Duration.ofMillis(500))) {
                     handle(rec);
@@ -137,10 +142,11 @@ public final class RunClient implements AutoCloseable {
                     run(e.runId()).add(e);
                     listener.trained(e);
                 }
+                case Topics.PRUNED_VARIANTS -> run(Json.read(rec.value(), PrunedVariantEvent.class).runId()).variantSeen();
                 case Topics.EVALUATIONS -> {
                     EvaluationEvent e = Json.read(rec.value(), EvaluationEvent.class);
                     RunResults r = run(e.runId());
-                    r.add(e);
+                    r.add(e, rec.value());
                     listener.evaluated(e, r);
                 }
                 default -> {

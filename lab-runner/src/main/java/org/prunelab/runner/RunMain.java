@@ -25,9 +25,13 @@ public final class RunMain {
     private static final String USAGE = """
             usage: bin/run [--quick] [--dataset mnist|fashion-mnist] [--epochs N] [--hidden 1000,1000,500,200]
                            [--percentages 0,25,50,60,70,80,90,95,97,99] [--seed 42] [--train-limit N]
-                           [--repetitions 7] [--warmups 2] [--kafka-port 9092] [--keep-running] [--run-id ID]
+                           [--repetitions 7] [--warmups 2] [--kafka-port 9092] [--prometheus-port 9090 (0: none)]
+                           [--evaluators 1] [--keep-running] [--run-id ID]
               --quick          1 epoch on 12,000 training images and 3 timing repetitions: a few minutes
+              --evaluators N   run N evaluator instances in one consumer group (the topics have 4 partitions)
               --keep-running   stay up after the first run for requests posted to the broker (Ctrl-C stops)
+            or:    bin/run --results RUN_ID [--bootstrap 127.0.0.1:9092]
+              prints and writes the results of a run on a pipeline that is already running, once complete
             """;
 
     public static void main(String[] argv) {
@@ -37,6 +41,10 @@ public final class RunMain {
             a = new CliArgs(argv);
             if (a.flag("help")) {
                 System.out.print(USAGE);
+                return;
+            }
+            if (a.has("results")) {
+                results(a);
                 return;
             }
             request = request(a);
@@ -70,8 +78,13 @@ public final class RunMain {
         System.out.println("starting Kafka (KRaft) and the three services ...");
         try (Pipeline pipeline = Pipeline.start(home, home.root().resolve(".work/pipeline"),
                 home.root().resolve(a.get("store", "store")), env, a.getInt("kafka-port", 9092));
-             RunClient client = new RunClient(pipeline.bootstrap())) {
-            System.out.printf("broker at %s; services ready (logs in %s)%n", pipeline.bootstrap(), pipeline.work());
+             RunClient client = new RunClient(pipeline.bootstrap());
+             LocalPrometheus prometheus = startPrometheus(a, pipeline)) {
+            for (int i = 2; i <= a.getInt("evaluators", 1); i++) {
+                // more evaluators join the same consumer group and share the variants' partitions
+                pipeline.startService("evaluator-service-" + i);
+                pipeline.awaitReady("evaluator-service-" + i, Duration.ofSeconds(120));
+            }
             client.listen(new ProgressPrinter());
             client.post(Topics.TRAINING_REQUESTS, request.runId(), Json.write(request));
             System.out.printf("posted training request %s%n", Json.write(request));
@@ -81,6 +94,36 @@ public final class RunMain {
                         Topics.TRAINING_REQUESTS, pipeline.bootstrap());
                 waitForMoreRuns(client, request.runId(), runs);
             }
+        }
+    }
+
+    /** A Prometheus scraping the services, when installed, so that users can look at the series in its own UI. */
+    private static LocalPrometheus startPrometheus(CliArgs a, Pipeline pipeline) {
+        System.out.printf("broker at %s; services ready (logs in %s)%n", pipeline.bootstrap(), pipeline.work());
+        int port = a.getInt("prometheus-port", 9090);
+        if (port == 0) {
+            return null;
+        }
+        if (LocalPrometheus.binary().isEmpty()) {
+            System.out.println("Prometheus not started: not installed (Debian: apt-get install prometheus)");
+            return null;
+        }
+        Map<String, Integer> targets = new java.util.LinkedHashMap<>();
+        for (String s : Pipeline.SERVICES) {
+            targets.put(s, pipeline.port(s));
+        }
+        LocalPrometheus p = LocalPrometheus.start(pipeline.work().resolve("prometheus"), port, targets);
+        System.out.printf("Prometheus at %s scrapes the services' metrics (try pruning_test_accuracy_ratio)%n", p.url());
+        return p;
+    }
+
+    /** Prints and writes the results of a run on a pipeline that is already running (bin/run --results RUN_ID). */
+    private static void results(CliArgs a) {
+        String runId = TrainingRequest.RunIds.checkOrCreate(a.get("results", null));
+        Path runs = LabHome.locate().root().resolve(a.get("out", "runs"));
+        try (RunClient client = new RunClient(a.get("bootstrap", "127.0.0.1:9092"))) {
+            System.out.printf("reading run %s from %s ...%n", runId, a.get("bootstrap", "127.0.0.1:9092"));
+            report(client.await(runId, Duration.ofMinutes(a.getInt("timeout-minutes", 180)), r -> { }), runs);
         }
     }
 

@@ -14,9 +14,13 @@ public final class RunResults {
     private final String runId;
     private TrainedModelEvent trained;
     private final List<TrainingProgress> progress = new ArrayList<>();
-    /** By variant key: a redelivered evaluation replaces, never adds. */
+    /** By variant key: a redelivered evaluation never adds a row. */
     private final Map<String, EvaluationEvent> evaluations = new LinkedHashMap<>();
     private int evaluationRecords;
+    /** Keys whose repeated records differed: a second evaluation of the same variant (must stay empty). */
+    private final java.util.Set<String> reevaluated = new java.util.TreeSet<>();
+    private final Map<String, String> recordOf = new java.util.HashMap<>();
+    private int variantRecords;
     private int expected = -1;
 
     public RunResults(String runId) {
@@ -32,10 +36,28 @@ public final class RunResults {
         progress.add(p);
     }
 
-    synchronized void add(EvaluationEvent e) {
-        evaluations.put(e.key(), e);
+    synchronized void add(EvaluationEvent e, String record) {
+        String previous = recordOf.putIfAbsent(e.key(), record);
+        if (previous != null && !previous.equals(record)) {
+            reevaluated.add(e.key());
+        }
+        evaluations.putIfAbsent(e.key(), e);
         evaluationRecords++;
         expected = e.expectedVariants();
+    }
+
+    synchronized void variantSeen() {
+        variantRecords++;
+    }
+
+    /** pruned-variants records seen for this run, repeats included. */
+    public synchronized int variantRecords() {
+        return variantRecords;
+    }
+
+    /** Variants that were evaluated a second time with a different result record; empty when idempotent. */
+    public synchronized java.util.Set<String> reevaluated() {
+        return java.util.Set.copyOf(reevaluated);
     }
 
     public String runId() {

@@ -3,13 +3,10 @@ package org.prunelab.runner;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.prunelab.core.events.EvaluationEvent;
@@ -26,26 +23,12 @@ class PipelineEndToEndTest {
 
     @BeforeAll
     static void start() {
-        LabHome home = LabHome.locate();
-        Path work = home.root().resolve("lab-runner/target/e2e");
-        pipeline = Pipeline.start(home, work.resolve("pipeline"), work.resolve("store"),
-                Map.of("LAB_TIMING_WARMUPS", "0", "LAB_TIMING_REPETITIONS", "1"));
-        client = new RunClient(pipeline.bootstrap());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (client != null) {
-            client.close();
-        }
-        if (pipeline != null) {
-            pipeline.close();
-        }
+        pipeline = SharedPipeline.get().pipeline;
+        client = SharedPipeline.get().client;
     }
 
     private static String request(String runId, String dataset) {
-        return "{\"runId\":\"" + runId + "\",\"dataset\":\"" + dataset + "\",\"hiddenSizes\":[64,32],\"epochs\":1,"
-                + "\"trainLimit\":3000,\"seed\":7,\"percentages\":[0,50,90]}";
+        return SharedPipeline.request(runId, dataset, "0,50,90");
     }
 
     @Test
@@ -90,13 +73,13 @@ class PipelineEndToEndTest {
 
     @Test
     void aBadRequestIsDeadLetteredWithItsReason() {
-        client.post(Topics.TRAINING_REQUESTS, "bad", "{\"runId\":\"bad-1\",\"dataset\":\"cifar-10\"}");
+        client.post(Topics.TRAINING_REQUESTS, "bad", "{\"runId\":\"e2e-bad\",\"dataset\":\"cifar-10\"}");
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (client.deadLetters().stream().noneMatch(d -> d.payload().contains("bad-1"))) {
+        while (client.deadLetters().stream().noneMatch(d -> d.payload().contains("e2e-bad"))) {
             assertTrue(System.nanoTime() < deadline, "no dead letter for the bad request");
             LocalKafka.sleep(250);
         }
-        RunClient.DeadLetter d = client.deadLetters().stream().filter(x -> x.payload().contains("bad-1")).findFirst().orElseThrow();
+        RunClient.DeadLetter d = client.deadLetters().stream().filter(x -> x.payload().contains("e2e-bad")).findFirst().orElseThrow();
         assertEquals(Topics.TRAINING_REQUESTS, d.topic());
         assertTrue(d.reason().contains("unknown dataset 'cifar-10'"), d.reason());
         assertTrue(pipeline.service("trainer-service").isAlive());

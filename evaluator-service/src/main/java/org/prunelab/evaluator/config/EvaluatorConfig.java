@@ -34,4 +34,8 @@ public interface EvaluatorConfig {
     /** Largest tolerated |fast - dense| in any output. */
     @WithDefault("1e-4")
     double tolerance();
+
+    /** How many runs keep their run-tagged metrics exported; older runs' series are removed. */
+    @WithDefault("5")
+    int metricsMaxRuns();
 }

@@ -1,5 +1,6 @@
 package org.prunelab.evaluator.messaging;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.CompletionStage;
@@ -12,6 +13,8 @@ import org.prunelab.core.Json;
 import org.prunelab.core.events.EvaluationEvent;
 import org.prunelab.core.events.PrunedVariantEvent;
 import org.prunelab.core.messaging.KeyedMessages;
+import org.prunelab.core.metrics.MessageCounters;
+import org.prunelab.evaluator.service.EvaluationMetrics;
 import org.prunelab.evaluator.service.EvaluationService;
 
 /**
@@ -25,23 +28,36 @@ public class VariantConsumer {
     private static final Logger LOG = Logger.getLogger(VariantConsumer.class);
 
     private final EvaluationService evaluation;
+    private final EvaluationMetrics metrics;
+    private final MessageCounters counters;
     private final Emitter<String> evaluations;
 
-    public VariantConsumer(EvaluationService evaluation, @Channel(EVALUATIONS) Emitter<String> evaluations) {
+    public VariantConsumer(EvaluationService evaluation, EvaluationMetrics metrics, MeterRegistry registry,
+                           @Channel(EVALUATIONS) Emitter<String> evaluations) {
         this.evaluation = evaluation;
+        this.metrics = metrics;
+        this.counters = new MessageCounters(registry);
         this.evaluations = evaluations;
     }
 
     @Incoming(VARIANTS)
     @Blocking // ordered: one message at a time, in order
     public CompletionStage<Void> onVariant(Message<String> message) {
-        EvaluationEvent result;
+        counters.consumed(VARIANTS);
+        EvaluationService.Outcome outcome;
         try {
-            result = evaluation.evaluate(Json.read(message.getPayload(), PrunedVariantEvent.class));
+            outcome = evaluation.evaluateOnce(Json.read(message.getPayload(), PrunedVariantEvent.class));
         } catch (RuntimeException e) {
             LOG.warnf("variant refused or failed: %s", e.getMessage());
+            counters.failed(VARIANTS);
+            metrics.failed();
             return message.nack(e);
         }
-        return KeyedMessages.sendThenAck(evaluations, result.key(), Json.write(result), message);
+        if (outcome.fresh()) {
+            metrics.record(Json.read(outcome.json(), EvaluationEvent.class));
+        } else {
+            metrics.duplicate();
+        }
+        return KeyedMessages.sendThenAck(evaluations, outcome.key(), outcome.json(), message);
     }
 }

@@ -19,7 +19,9 @@ import org.prunelab.core.model.Mlp;
 import org.prunelab.core.model.ModelArtifact;
 import org.prunelab.core.model.PruningInfo;
 import org.prunelab.core.pruning.PruningMethod;
+import org.prunelab.core.Json;
 import org.prunelab.core.store.ArtifactStore;
+import org.prunelab.core.store.ResultLedger;
 import org.prunelab.core.training.Evaluation;
 import org.prunelab.core.training.NativeThreads;
 import org.prunelab.evaluator.config.EvaluatorConfig;
@@ -35,6 +37,7 @@ public class EvaluationService {
     private final EvaluatorConfig config;
     private final Datasets datasets;
     private final ArtifactStore store;
+    private final ResultLedger ledger;
     private final Map<String, LabeledImages> testSets = new ConcurrentHashMap<>();
     private final String instance;
 
@@ -42,8 +45,29 @@ public class EvaluationService {
         this.config = config;
         this.datasets = new Datasets(config.dataDir());
         this.store = new ArtifactStore(config.storeDir());
+        this.ledger = new ResultLedger(store.root());
         this.instance = System.getenv().getOrDefault("HOSTNAME", "evaluator") + "-" + ProcessHandle.current().pid();
         NativeThreads.configure(1, config.blasThreads());
+    }
+
+    /** What to publish for a variant, and whether it was computed now or found already done. */
+    public record Outcome(String json, String key, boolean fresh) {
+    }
+
+    /**
+     * Evaluates a variant once: a variant whose run, method and percentage already have a result (a redelivery, a
+     * repeated message, or another replica's work) gets that same result back, not a second evaluation.
+     */
+    public Outcome evaluateOnce(PrunedVariantEvent v) {
+        v.validate();
+        var done = ledger.find(v.key());
+        if (done.isPresent()) {
+            LOG.infof("%s: already evaluated, publishing the recorded result", v.key());
+            return new Outcome(done.get(), v.key(), false);
+        }
+        EvaluationEvent result = evaluate(v);
+        String recorded = ledger.recordIfAbsent(v.key(), Json.write(result));
+        return new Outcome(recorded, v.key(), true);
     }
 
     public EvaluationEvent evaluate(PrunedVariantEvent v) {

@@ -1,5 +1,6 @@
 package org.prunelab.pruner.messaging;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
@@ -15,6 +16,7 @@ import org.prunelab.core.events.PruneRequest;
 import org.prunelab.core.events.PrunedVariantEvent;
 import org.prunelab.core.events.TrainedModelEvent;
 import org.prunelab.core.messaging.KeyedMessages;
+import org.prunelab.core.metrics.MessageCounters;
 import org.prunelab.pruner.service.PruningService;
 
 /**
@@ -31,22 +33,25 @@ public class PruneConsumer {
 
     private final PruningService pruning;
     private final Emitter<String> variants;
+    private final MessageCounters counters;
 
-    public PruneConsumer(PruningService pruning, @Channel(VARIANTS) Emitter<String> variants) {
+    public PruneConsumer(PruningService pruning, MeterRegistry registry, @Channel(VARIANTS) Emitter<String> variants) {
         this.pruning = pruning;
         this.variants = variants;
+        this.counters = new MessageCounters(registry);
     }
 
     @Incoming(MODELS)
     @Blocking // ordered: one message at a time, in order
     public CompletionStage<Void> onTrainedModel(Message<String> message) {
+        counters.consumed(MODELS);
         List<PrunedVariantEvent> out;
         try {
             TrainedModelEvent e = Json.read(message.getPayload(), TrainedModelEvent.class);
             PruneRequest r = new PruneRequest(e.runId(), e.modelId(), e.methods(), e.percentages()).complete();
             out = pruning.prune(r.runId(), r.modelId(), e.sha256(), r.methods(), r.percentages());
         } catch (RuntimeException ex) {
-            return refuse(message, ex);
+            return refuse(message, ex, MODELS);
         }
         return publish(out, message);
     }
@@ -54,12 +59,13 @@ public class PruneConsumer {
     @Incoming(REQUESTS)
     @Blocking // ordered: one message at a time, in order
     public CompletionStage<Void> onPruneRequest(Message<String> message) {
+        counters.consumed(REQUESTS);
         List<PrunedVariantEvent> out;
         try {
             PruneRequest r = Json.read(message.getPayload(), PruneRequest.class).complete();
             out = pruning.prune(r.runId(), r.modelId(), null, r.methods(), r.percentages());
         } catch (RuntimeException ex) {
-            return refuse(message, ex);
+            return refuse(message, ex, REQUESTS);
         }
         return publish(out, message);
     }
@@ -71,8 +77,9 @@ public class PruneConsumer {
         return CompletableFuture.allOf(sent).thenCompose(v -> input.ack()).exceptionallyCompose(input::nack);
     }
 
-    private static CompletionStage<Void> refuse(Message<String> message, RuntimeException e) {
+    private CompletionStage<Void> refuse(Message<String> message, RuntimeException e, String channel) {
         LOG.warnf("pruning input refused or failed: %s", e.getMessage());
+        counters.failed(channel);
         return message.nack(e);
     }
 }

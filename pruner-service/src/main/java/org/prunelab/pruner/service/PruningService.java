@@ -1,5 +1,8 @@
 package org.prunelab.pruner.service;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,9 +23,11 @@ public class PruningService {
     private static final Logger LOG = Logger.getLogger(PruningService.class);
 
     private final ArtifactStore store;
+    private final MeterRegistry registry;
 
-    public PruningService(PrunerConfig config) {
+    public PruningService(PrunerConfig config, MeterRegistry registry) {
         this.store = new ArtifactStore(config.storeDir());
+        this.registry = registry;
     }
 
     /**
@@ -42,12 +47,17 @@ public class PruningService {
         for (String m : methods) {
             PruningMethod method = PruningMethod.parse(m);
             for (double p : percentages) {
+                Timer.Sample sample = Timer.start(registry);
                 Mlp pruned = method.apply(parent.mlp(), p);
                 Sparsity sparsity = Sparsity.of(pruned);
                 String id = store.putModel(new ModelArtifact(pruned,
                         manifest.pruned(new PruningInfo(modelId, method.id(), p, sparsity))));
                 variants.add(new PrunedVariantEvent(runId, modelId, id, id, manifest.dataset(), method.id(), p,
                         sparsity, manifest.training().seed(), expected));
+                sample.stop(Timer.builder("pruner_pruning").description("Time to prune and store one variant")
+                        .tag("method", method.id()).register(registry));
+                Counter.builder("pruner_variants_emitted").description("Pruned variants produced")
+                        .tag("method", method.id()).register(registry).increment();
                 LOG.infof("run %s: %s %s%% -> sparsity %.4f", runId, method.id(), p, sparsity.overall());
             }
         }

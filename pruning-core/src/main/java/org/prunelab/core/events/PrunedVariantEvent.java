@@ -13,6 +13,18 @@ public record PrunedVariantEvent(String runId, String modelId, String variantId,
                                  String method, double percentage, Sparsity sparsity, long seed,
                                  int expectedVariants) {
 
+    /** Refuses an event whose fields could not name a real variant, before anything is read for it. */
+    public PrunedVariantEvent validate() {
+        if (runId == null || modelId == null || variantId == null || dataset == null || method == null) {
+            throw new IllegalArgumentException("runId, modelId, variantId, dataset and method are required");
+        }
+        TrainingRequest.RunIds.checkOrCreate(runId);
+        org.prunelab.core.data.Datasets.checkName(dataset);
+        org.prunelab.core.pruning.PruningMethod.parse(method);
+        Percentage.check(percentage);
+        return this;
+    }
+
     /** The idempotency key of a variant: one evaluation per run, method and percentage. */
     public String key() {
         return key(runId, method, percentage);

@@ -9,19 +9,18 @@ import org.prunelab.core.model.Mlp;
  * The fast form of a weight-pruned network: every layer as a {@link CsrLayer}, run tile by tile over the batch
  * with feature-major activation buffers allocated once.
  */
-public final class CsrNetwork implements InferenceForm {
+public final class CsrNetwork extends FormShape {
     private final List<CsrLayer> layers = new ArrayList<>();
     private final float[][] buffers;
     private final float[] logits;
-    private final int inputs;
-    private final int classes;
 
     public CsrNetwork(Mlp mlp) {
+        super("csr", CsrLayer.TILE, 1, mlp.layer(0).in(), mlp.layer(mlp.layers().size() - 1).out());
         for (Layer l : mlp.layers()) {
             layers.add(new CsrLayer(l));
         }
-        inputs = mlp.layer(0).in();
-        classes = mlp.layer(mlp.layers().size() - 1).out();
+        int inputs = inputs();
+        int classes = classes();
         buffers = new float[layers.size() + 1][];
         buffers[0] = new float[inputs * CsrLayer.TILE];
         for (int k = 0; k < layers.size(); k++) {
@@ -42,6 +41,7 @@ public final class CsrNetwork implements InferenceForm {
             layers.get(k).multiply(buffers[k], buffers[k + 1], k < last);
         }
         float[] y = buffers[last + 1];
+        int classes = classes();
         for (int r = 0; r < rows; r++) {
             for (int c = 0; c < classes; c++) {
                 logits[r * classes + c] = y[c * CsrLayer.TILE + r];
@@ -57,36 +57,12 @@ public final class CsrNetwork implements InferenceForm {
      * features was 4x slower). Tile columns past {@code rows} keep stale values, which are computed and ignored.
      */
     private void transposeIn(float[] x, int offset, int rows, float[] in) {
+        int inputs = inputs();
         for (int r = 0; r < rows; r++) {
             int src = offset + r * inputs;
             for (int i = 0; i < inputs; i++) {
                 in[i * CsrLayer.TILE + r] = x[src + i];
             }
         }
-    }
-
-    @Override
-    public String name() {
-        return "csr";
-    }
-
-    @Override
-    public int batchSize() {
-        return CsrLayer.TILE;
-    }
-
-    @Override
-    public int threads() {
-        return 1;
-    }
-
-    @Override
-    public int inputs() {
-        return inputs;
-    }
-
-    @Override
-    public int classes() {
-        return classes;
     }
 }

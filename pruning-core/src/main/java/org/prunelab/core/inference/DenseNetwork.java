@@ -13,27 +13,19 @@ import org.prunelab.core.model.Mlp;
  * The best dense baseline we have: one OpenBLAS gemm per layer into buffers allocated once, ReLU in place.
  * (INDArray.mmul chains allocate per call and were 2-3x slower here; DL4J's output() adds per-call overhead.)
  */
-public final class DenseNetwork implements InferenceForm {
-    private final String name;
-    private final int batchSize;
-    private final int threads;
+public final class DenseNetwork extends FormShape {
     private final List<INDArray> weights = new ArrayList<>();
     private final INDArray input;
     private final List<INDArray> activations = new ArrayList<>();
     private final float[] logits;
-    private final int inputs;
-    private final int classes;
 
     public DenseNetwork(Mlp mlp, int batchSize, int threads) {
         this("dense", mlp, batchSize, threads);
     }
 
     DenseNetwork(String name, Mlp mlp, int batchSize, int threads) {
-        this.name = name;
-        this.batchSize = batchSize;
-        this.threads = threads;
-        this.inputs = mlp.layer(0).in();
-        this.classes = mlp.layer(mlp.layers().size() - 1).out();
+        super(name, batchSize, threads, mlp.layer(0).in(), mlp.layer(mlp.layers().size() - 1).out());
+        int inputs = inputs();
         // Everything is held as column-major transposes: row-major W [in, out] is column-major W^T [out, in], and
         // row-major activations [batch, n] are column-major [n, batch]. Then Z^T = W^T X^T is one gemm whose
         // column-major result is exactly the row-major Z: no layout conversion anywhere, whatever ND4J's gemm
@@ -43,13 +35,13 @@ public final class DenseNetwork implements InferenceForm {
             activations.add(Nd4j.create(DataType.FLOAT, new long[]{l.out(), batchSize}, 'f'));
         }
         input = Nd4j.create(DataType.FLOAT, new long[]{inputs, batchSize}, 'f');
-        logits = new float[batchSize * classes];
+        logits = new float[batchSize * classes()];
     }
 
     @Override
     public void forward(float[] x, int offset, int rows, float[] out, int outOffset) {
         // a short last batch leaves the previous batch's rows in the tail: computed and ignored
-        input.data().asNioFloat().put(x, offset, rows * inputs);
+        input.data().asNioFloat().put(x, offset, rows * inputs());
         INDArray a = input;
         for (int k = 0; k < weights.size(); k++) {
             INDArray z = activations.get(k);
@@ -59,33 +51,9 @@ public final class DenseNetwork implements InferenceForm {
             }
             a = z;
         }
+        int classes = classes();
         a.data().asNioFloat().get(logits, 0, rows * classes);
         InferenceForm.softmax(logits, 0, rows, classes);
         System.arraycopy(logits, 0, out, outOffset, rows * classes);
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public int batchSize() {
-        return batchSize;
-    }
-
-    @Override
-    public int threads() {
-        return threads;
-    }
-
-    @Override
-    public int inputs() {
-        return inputs;
-    }
-
-    @Override
-    public int classes() {
-        return classes;
     }
 }

@@ -82,6 +82,7 @@ public final class ArtifactStore {
 
     /** Reads an artifact that an event names, also checking the hash the event carries. */
     public byte[] get(String id, String expectedSha256) {
+        pathOf(id); // an id that is not one is refused as such, before any comparison
         if (expectedSha256 != null && !expectedSha256.equals(id)) {
             throw new ArtifactException("artifact " + id + " does not match the expected SHA-256 " + expectedSha256);
         }

@@ -24,4 +24,8 @@ public interface TrainerConfig {
     /** How often, in batches, training progress is logged and counted. */
     @WithDefault("100")
     int batchReportEvery();
+
+    /** How many runs keep their run-tagged metrics exported; older runs' series are removed. */
+    @WithDefault("5")
+    int metricsMaxRuns();
 }

@@ -1,5 +1,6 @@
 package org.prunelab.trainer.messaging;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.CompletionStage;
@@ -12,6 +13,7 @@ import org.prunelab.core.Json;
 import org.prunelab.core.events.TrainedModelEvent;
 import org.prunelab.core.events.TrainingRequest;
 import org.prunelab.core.messaging.KeyedMessages;
+import org.prunelab.core.metrics.MessageCounters;
 import org.prunelab.trainer.service.TrainingService;
 
 /**
@@ -30,9 +32,12 @@ public class TrainingRequestConsumer {
     private final Emitter<String> models;
     private final Emitter<String> progress;
 
-    public TrainingRequestConsumer(TrainingService training, @Channel(MODELS) Emitter<String> models,
-                                   @Channel(PROGRESS) Emitter<String> progress) {
+    private final MessageCounters counters;
+
+    public TrainingRequestConsumer(TrainingService training, MeterRegistry registry,
+                                   @Channel(MODELS) Emitter<String> models, @Channel(PROGRESS) Emitter<String> progress) {
         this.training = training;
+        this.counters = new MessageCounters(registry);
         this.models = models;
         this.progress = progress;
     }
@@ -40,12 +45,14 @@ public class TrainingRequestConsumer {
     @Incoming(REQUESTS)
     @Blocking // ordered: one message at a time, in order
     public CompletionStage<Void> onRequest(Message<String> message) {
+        counters.consumed(REQUESTS);
         TrainedModelEvent event;
         try {
             TrainingRequest request = Json.read(message.getPayload(), TrainingRequest.class).complete();
             event = training.train(request, p -> progress.send(KeyedMessages.of(p.runId(), Json.write(p))));
         } catch (RuntimeException e) {
             LOG.warnf("training request refused or failed: %s", e.getMessage());
+            counters.failed(REQUESTS);
             return message.nack(e);
         }
         return KeyedMessages.sendThenAck(models, event.runId(), Json.write(event), message);

@@ -1,6 +1,7 @@
 package org.prunelab.trainer.service;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.Map;
@@ -15,6 +16,7 @@ import org.prunelab.core.events.TrainingRequest;
 import org.prunelab.core.model.EpochMetrics;
 import org.prunelab.core.model.ModelArtifact;
 import org.prunelab.core.model.ModelManifest;
+import org.prunelab.core.metrics.RunGauges;
 import org.prunelab.core.model.TrainingConfig;
 import org.prunelab.core.store.ArtifactStore;
 import org.prunelab.core.training.MlpTrainer;
@@ -30,11 +32,13 @@ public class TrainingService {
     private final Datasets datasets;
     private final ArtifactStore store;
     private final MeterRegistry registry;
+    private final RunGauges gauges;
     private final Map<String, LabeledImages[]> loaded = new ConcurrentHashMap<>();
 
     public TrainingService(TrainerConfig config, MeterRegistry registry) {
         this.config = config;
         this.registry = registry;
+        this.gauges = new RunGauges(registry, config.metricsMaxRuns());
         this.datasets = new Datasets(config.dataDir());
         this.store = new ArtifactStore(config.storeDir());
         NativeThreads.configure(config.opsThreads(), config.blasThreads());
@@ -46,20 +50,34 @@ public class TrainingService {
         LabeledImages[] data = loaded.computeIfAbsent(cfg.dataset(),
                 name -> new LabeledImages[]{datasets.train(name), datasets.test(name)});
         LOG.infof("run %s: training %s", request.runId(), cfg);
+        String run = request.runId();
+        String[] ds = {"dataset", cfg.dataset()};
+        gauges.set(run, "trainer_epochs_planned", "Epochs the run trains for", cfg.epochs(), ds);
+        gauges.set(run, "trainer_epoch", "Epochs completed", 0, ds);
+        Timer.Sample sample = Timer.start(registry);
         MlpTrainer.Result result = new MlpTrainer(config.batchReportEvery()).train(cfg, data[0], data[1],
                 new MlpTrainer.Progress() {
                     @Override
                     public void batches(int epoch, int done, int total) {
-                        registry.gauge("trainer_batches_done", io.micrometer.core.instrument.Tags.of("run", request.runId()), done);
+                        gauges.set(run, "trainer_batches_done", "Batches done in the current epoch", done, ds);
+                        gauges.set(run, "trainer_batches_per_epoch", "Batches in one epoch", total, ds);
                     }
 
                     @Override
                     public void epoch(EpochMetrics m) {
-                        LOG.infof("run %s: epoch %d/%d test loss %.4f accuracy %.4f (%.1f s)", request.runId(),
+                        LOG.infof("run %s: epoch %d/%d test loss %.4f accuracy %.4f (%.1f s)", run,
                                 m.epoch(), cfg.epochs(), m.testLoss(), m.testAccuracy(), m.seconds());
-                        progress.accept(new TrainingProgress(request.runId(), cfg.dataset(), m.epoch(), cfg.epochs(), m));
+                        String[] ep = {"dataset", cfg.dataset(), "epoch", Integer.toString(m.epoch())};
+                        gauges.set(run, "trainer_epoch", "Epochs completed", m.epoch(), ds);
+                        gauges.set(run, "trainer_epoch_test_accuracy_ratio", "Test accuracy after the epoch",
+                                m.testAccuracy(), ep);
+                        gauges.set(run, "trainer_epoch_test_loss", "Test cross-entropy after the epoch", m.testLoss(), ep);
+                        gauges.set(run, "trainer_epoch_seconds", "Wall time of the epoch", m.seconds(), ep);
+                        progress.accept(new TrainingProgress(run, cfg.dataset(), m.epoch(), cfg.epochs(), m));
                     }
                 });
+        sample.stop(Timer.builder("trainer_training").description("Wall time of a whole training")
+                .tag("dataset", cfg.dataset()).register(registry));
         ModelManifest manifest = ModelManifest.trained(request.runId(), result.mlp(), cfg, result.history());
         String id = store.putModel(new ModelArtifact(result.mlp(), manifest));
         EpochMetrics last = result.last();

@@ -1,0 +1,69 @@
+package org.prunelab.evaluator.service;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.prunelab.core.events.EvaluationEvent;
+import org.prunelab.core.events.Timing;
+import org.prunelab.core.metrics.RunGauges;
+import org.prunelab.core.pruning.Percentage;
+import org.prunelab.evaluator.config.EvaluatorConfig;
+
+/**
+ * Every figure of an evaluation as a gauge tagged run, dataset, method and percentage, so that dashboards can chart
+ * each against the pruning percentage. Names follow Prometheus conventions: base units, ratios in 0-1.
+ */
+@ApplicationScoped
+public class EvaluationMetrics {
+    private final MeterRegistry registry;
+    private final RunGauges gauges;
+
+    public EvaluationMetrics(MeterRegistry registry, EvaluatorConfig config) {
+        this.registry = registry;
+        this.gauges = new RunGauges(registry, config.metricsMaxRuns());
+    }
+
+    public void record(EvaluationEvent e) {
+        String[] tags = {"dataset", e.dataset(), "method", e.method(), "percentage", Percentage.label(e.percentage())};
+        String run = e.runId();
+        gauges.set(run, "pruning_test_accuracy_ratio", "Test accuracy of the pruned variant", e.testAccuracy(), tags);
+        gauges.set(run, "pruning_test_loss", "Test cross-entropy of the pruned variant", e.testLoss(), tags);
+        gauges.set(run, "pruning_sparsity_ratio", "Fraction of zero weights reached", e.sparsity().overall(), tags);
+        gauges.set(run, "pruning_nonzero_parameters", "Nonzero weights of the pruned variant",
+                e.sparsity().nonZeros(), tags);
+        gauges.set(run, "pruning_fast_parameters", "Weights the fast form holds", e.fastParameters(), tags);
+        gauges.set(run, "pruning_speedup_ratio", "Dense median time / fast form median time", e.speedup(), tags);
+        timing(run, tags, e.dense());
+        timing(run, tags, e.fast());
+        Counter.builder("evaluator_evaluations").description("Variants evaluated")
+                .tags("dataset", e.dataset(), "method", e.method()).register(registry).increment();
+    }
+
+    /** A variant that arrived again and was answered from the recorded result. */
+    public void duplicate() {
+        Counter.builder("evaluator_duplicates_skipped").description("Repeated variants answered with the recorded result")
+                .register(registry).increment();
+    }
+
+    public void failed() {
+        Counter.builder("evaluator_evaluations_failed").description("Variants whose evaluation failed")
+                .register(registry).increment();
+    }
+
+    private void timing(String run, String[] tags, Timing t) {
+        String[] wall = with(tags, "form", t.form());
+        String d = "Inference time of the whole test set";
+        gauges.set(run, "pruning_inference_seconds", d, t.wallMedianMs() / 1000, with(wall, "stat", "median"));
+        gauges.set(run, "pruning_inference_seconds", d, t.wallMinMs() / 1000, with(wall, "stat", "min"));
+        gauges.set(run, "pruning_inference_seconds", d, t.wallMaxMs() / 1000, with(wall, "stat", "max"));
+        gauges.set(run, "pruning_inference_cpu_seconds", "CPU time of the evaluating thread for the test set",
+                t.cpuMedianMs() / 1000, with(wall, "stat", "median"));
+    }
+
+    private static String[] with(String[] tags, String key, String value) {
+        String[] out = java.util.Arrays.copyOf(tags, tags.length + 2);
+        out[tags.length] = key;
+        out[tags.length + 1] = value;
+        return out;
+    }
+}

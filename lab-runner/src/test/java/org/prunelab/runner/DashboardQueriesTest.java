@@ -1,0 +1,180 @@
+package org.prunelab.runner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.prunelab.core.Json;
+import org.prunelab.core.events.Topics;
+
+/**
+ * Grafana cannot be installed here, so its dashboards are checked the way Grafana would use them: every variable and
+ * every panel query runs against a real Prometheus that scraped the services during a real run, and must return
+ * data; every panel must name the provisioned datasource uid.
+ */
+class DashboardQueriesTest {
+    private static final String DATASOURCE_UID = "prometheus-lab";
+    private static final String RUN = "dash-1";
+    private static final Pattern LABEL_VALUES = Pattern.compile("label_values\\((.*),\\s*(\\w+)\\)");
+    private static SharedPipeline lab;
+
+    @BeforeAll
+    static void runASmallStudy() throws IOException {
+        lab = SharedPipeline.get();
+        lab.client.post(Topics.TRAINING_REQUESTS, RUN, SharedPipeline.request(RUN, "mnist", "0,50,90"));
+        lab.client.post(Topics.TRAINING_REQUESTS, "dash-bad", "{\"runId\":\"dash-bad\",\"epochs\":-1}");
+        lab.client.await(RUN, Duration.ofMinutes(6), r -> { });
+        lab.prometheus.awaitData("count(pruning_test_accuracy_ratio{run=\"" + RUN + "\"}) == 6", Duration.ofSeconds(60));
+        lab.prometheus.awaitData("lab_messages_dead_lettered_total", Duration.ofSeconds(60));
+        LocalKafka.sleep(6000); // a few more scrapes, so that rate() over the window has points
+    }
+
+    @Test
+    void everyVariableAndPanelQueryOfEveryDashboardReturnsData() throws IOException {
+        List<Path> dashboards;
+        try (var files = Files.list(lab.home.root().resolve("grafana/dashboards"))) {
+            dashboards = files.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+        }
+        assertEquals(2, dashboards.size(), "pruning-study and pipeline dashboards");
+        int queries = 0;
+        List<String> empty = new ArrayList<>();
+        for (Path file : dashboards) {
+            JsonNode dash = Json.MAPPER.readTree(file.toFile());
+            Map<String, String> vars = new LinkedHashMap<>();
+            for (JsonNode v : dash.path("templating").path("list")) {
+                assertEquals(DATASOURCE_UID, v.path("datasource").path("uid").asText(), file + " variable " + v.path("name"));
+                Matcher m = LABEL_VALUES.matcher(v.path("query").path("query").asText());
+                assertTrue(m.matches(), "variable " + v.path("name") + " is label_values(selector, label)");
+                List<String> values = lab.prometheus.labelValues(m.group(2), substitute(m.group(1), vars));
+                queries++;
+                if (values.isEmpty()) {
+                    empty.add(file.getFileName() + " variable " + v.path("name").asText());
+                    continue;
+                }
+                String name = v.path("name").asText();
+                vars.put(name, name.equals("run") && values.contains(RUN) ? RUN : values.get(0));
+            }
+            for (JsonNode panel : dash.path("panels")) {
+                String title = file.getFileName() + " / " + panel.path("title").asText();
+                assertEquals(DATASOURCE_UID, panel.path("datasource").path("uid").asText(), title);
+                assertFalse(panel.path("targets").isEmpty(), title + " has queries");
+                for (JsonNode t : panel.path("targets")) {
+                    assertEquals(DATASOURCE_UID, t.path("datasource").path("uid").asText(), title);
+                    String expr = substitute(t.path("expr").asText(), vars);
+                    List<JsonNode> result = t.path("instant").asBoolean()
+                            ? lab.prometheus.query(expr)
+                            : lab.prometheus.queryRange(expr, Duration.ofMinutes(10));
+                    queries++;
+                    if (result.isEmpty()) {
+                        empty.add(title + ": " + expr);
+                    }
+                }
+            }
+        }
+        assertTrue(empty.isEmpty(), "queries without data: " + empty);
+        assertTrue(queries >= 20, "checked " + queries + " queries");
+    }
+
+    @Test
+    void theStudyDashboardShowsTheRunsFigures() throws IOException {
+        // the accuracy panel's query for this run: one series per method and percentage, values in 0-1
+        List<JsonNode> acc = lab.prometheus.query("pruning_test_accuracy_ratio{run=\"" + RUN + "\"}");
+        assertEquals(6, acc.size());
+        for (JsonNode s : acc) {
+            double v = Double.parseDouble(s.path("value").get(1).asText());
+            assertTrue(v > 0 && v <= 1, s.toString());
+            assertEquals("mnist", s.path("metric").path("dataset").asText());
+        }
+        // 3 percentages x median, min and max
+        assertEquals(9, lab.prometheus.query("pruning_inference_seconds{run=\"" + RUN
+                + "\", method=\"weight\", form=\"csr\"}").size());
+    }
+
+    /**
+     * promtool must parse every service's /q/metrics (exit 1 would be a format error). Its lint (exit 3) is held to
+     * our own metric names: Debian's promtool 2.42 predates the Prometheus Java client 1.x that Quarkus' registry uses,
+     * which writes a counter's HELP and TYPE under its base name and its sample as name_total, so promtool reports
+     * "no help text" for every counter; that complaint is accepted only where the base name does carry a HELP line.
+     * Lint about third-party names (Kafka client's _ns/_ms metrics, Micrometer's system_cpu_count) is not ours to fix.
+     */
+    @Test
+    void promtoolParsesEveryServicesMetricsAndOurNamesPassItsLint() throws IOException, InterruptedException {
+        Pattern ours = Pattern.compile("^(pruning|trainer|pruner|evaluator|lab)_.*");
+        for (String service : Pipeline.SERVICES) {
+            HttpResponse<String> r = get(service, "/q/metrics");
+            assertEquals(200, r.statusCode());
+            Path metrics = Files.writeString(Files.createTempFile("metrics-", ".txt"), r.body());
+            Process promtool = new ProcessBuilder("promtool", "check", "metrics").redirectErrorStream(true)
+                    .redirectInput(metrics.toFile()).start();
+            String out = new String(promtool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(promtool.waitFor(30, TimeUnit.SECONDS));
+            int exit = promtool.exitValue();
+            assertTrue(exit == 0 || exit == 3, service + ": promtool could not parse /q/metrics (exit " + exit + "): " + out);
+            List<String> problems = new ArrayList<>();
+            for (String line : out.strip().split("\n")) {
+                String name = line.split(" ", 2)[0];
+                if (line.isBlank() || !ours.matcher(name).matches()) {
+                    continue;
+                }
+                boolean counterHelpArtifact = line.endsWith(" no help text") && name.endsWith("_total")
+                        && r.body().contains("# HELP " + name.substring(0, name.length() - "_total".length()) + " ");
+                if (!counterHelpArtifact) {
+                    problems.add(line);
+                }
+            }
+            assertTrue(problems.isEmpty(), service + ": promtool lint on our metrics: " + problems);
+            assertTrue(r.body().contains("# HELP lab_messages_consumed "), service + " exports its own metrics");
+        }
+    }
+
+    @Test
+    void healthIncludesKafka() throws IOException, InterruptedException {
+        for (String service : Pipeline.SERVICES) {
+            HttpResponse<String> r = get(service, "/q/health");
+            assertEquals(200, r.statusCode(), service + ": " + r.body());
+            assertTrue(r.body().contains("\"status\": \"UP\"") || r.body().contains("\"status\":\"UP\""), r.body());
+            assertTrue(r.body().toLowerCase().contains("kafka"), service + " health has a Kafka check: " + r.body());
+        }
+    }
+
+    @Test
+    void provisioningNamesTheSameDatasourceUid() throws IOException {
+        String ds = Files.readString(lab.home.root().resolve("grafana/provisioning/datasources/prometheus.yml"));
+        assertTrue(ds.contains("uid: " + DATASOURCE_UID), ds);
+        String providers = Files.readString(lab.home.root().resolve("grafana/provisioning/dashboards/pruning-lab.yml"));
+        assertTrue(providers.contains("type: file"), providers);
+    }
+
+    private static HttpResponse<String> get(String service, String path) throws IOException, InterruptedException {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + lab.pipeline.port(service) + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String substitute(String expr, Map<String, String> vars) {
+        String out = expr.replace("$__rate_interval", "1m");
+        for (var e : vars.entrySet()) {
+            out = out.replace("$" + e.getKey(), e.getValue());
+        }
+        return out;
+    }
+}
