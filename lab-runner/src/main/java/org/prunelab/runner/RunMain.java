@@ -14,7 +14,11 @@ import org.prunelab.core.events.Topics;
 import org.prunelab.core.events.TrainedModelEvent;
 import org.prunelab.core.events.TrainingProgress;
 import org.prunelab.core.events.TrainingRequest;
+import org.prunelab.core.model.Mlp;
 import org.prunelab.core.pruning.Percentage;
+import org.prunelab.core.store.ArtifactStore;
+import org.prunelab.runner.report.Conclusions;
+import org.prunelab.runner.report.ReportWriter;
 
 /**
  * The one command (bin/run): starts a local broker and the three services, posts a training request as a user
@@ -88,11 +92,11 @@ public final class RunMain {
             client.listen(new ProgressPrinter());
             client.post(Topics.TRAINING_REQUESTS, request.runId(), Json.write(request));
             System.out.printf("posted training request %s%n", Json.write(request));
-            report(client.await(request.runId(), timeout, r -> { }), runs);
+            report(client.await(request.runId(), timeout, r -> { }), runs, store(home, a));
             if (a.flag("keep-running")) {
                 System.out.printf("%nkeeping the pipeline running; post requests to %s on %s; Ctrl-C stops%n",
                         Topics.TRAINING_REQUESTS, pipeline.bootstrap());
-                waitForMoreRuns(client, request.runId(), runs);
+                waitForMoreRuns(client, request.runId(), runs, a);
             }
         }
     }
@@ -123,25 +127,35 @@ public final class RunMain {
         Path runs = LabHome.locate().root().resolve(a.get("out", "runs"));
         try (RunClient client = new RunClient(a.get("bootstrap", "127.0.0.1:9092"))) {
             System.out.printf("reading run %s from %s ...%n", runId, a.get("bootstrap", "127.0.0.1:9092"));
-            report(client.await(runId, Duration.ofMinutes(a.getInt("timeout-minutes", 180)), r -> { }), runs);
+            report(client.await(runId, Duration.ofMinutes(a.getInt("timeout-minutes", 180)), r -> { }), runs,
+                    store(LabHome.locate(), a));
         }
     }
 
-    private static void report(RunResults r, Path runs) {
+    private static Path store(LabHome home, CliArgs a) {
+        return home.root().resolve(a.get("store", "store"));
+    }
+
+    private static void report(RunResults r, Path runs, Path store) {
         System.out.println();
         System.out.print(ResultsTable.format(r));
         Path dir = runs.resolve(r.runId());
         ResultsTable.write(r, dir);
         System.out.printf("%d results written to %s/results.{json,csv}%n", r.evaluations().size(), dir);
+        Mlp trained = new ArtifactStore(store).getModel(r.trained().modelId()).mlp();
+        ReportWriter.write(r, trained, dir.resolve("report"));
+        System.out.println();
+        Conclusions.sentences(r.evaluations()).forEach(s -> System.out.println("- " + s));
+        System.out.printf("report with charts: %s/report/report.md%n", dir);
     }
 
-    private static void waitForMoreRuns(RunClient client, String first, Path runs) {
+    private static void waitForMoreRuns(RunClient client, String first, Path runs, CliArgs a) {
         java.util.Set<String> reported = new java.util.HashSet<>(List.of(first));
         while (true) {
             LocalKafka.sleep(2000);
             for (RunResults r : client.runs()) {
                 if (r.complete() && reported.add(r.runId())) {
-                    report(r, runs);
+                    report(r, runs, store(LabHome.locate(), a));
                 }
             }
         }

@@ -3,6 +3,7 @@ package org.prunelab.runner;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -11,6 +12,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.prunelab.core.events.EvaluationEvent;
 import org.prunelab.core.events.Topics;
+import org.prunelab.core.store.ArtifactStore;
+import org.prunelab.runner.report.ReportWriter;
 
 /**
  * The whole pipeline against a real KRaft broker: the three packaged services as processes, requests posted as
@@ -25,6 +28,18 @@ class PipelineEndToEndTest {
     static void start() {
         pipeline = SharedPipeline.get().pipeline;
         client = SharedPipeline.get().client;
+    }
+
+    private static byte[] readBytes(Path p) {
+        try {
+            return java.nio.file.Files.readAllBytes(p);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static String readString(Path p) {
+        return new String(readBytes(p), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private static String request(String runId, String dataset) {
@@ -60,6 +75,26 @@ class PipelineEndToEndTest {
             // 1 epoch on 3,000 images of a 64-32 net is far above chance (0.1) on both datasets
             assertTrue(r.trained().testAccuracy() > 0.6, "trained accuracy " + r.trained().testAccuracy());
         }
+        // the run's report: every chart a PNG, the markdown with conclusions and the table
+        RunResults mnist = client.run("e2e-mnist");
+        Path reportDir = SharedPipeline.get().home.root().resolve("lab-runner/target/e2e/report-e2e-mnist");
+        List<Path> files = ReportWriter.write(mnist, new ArtifactStore(SharedPipeline.get().store)
+                .getModel(mnist.trained().modelId()).mlp(), reportDir);
+        // 5 charts vs percentage, 3 per hidden layer (2 hidden layers), report.md
+        assertEquals(5 + 3 * 2 + 1, files.size());
+        for (Path f : files) {
+            byte[] head = java.util.Arrays.copyOf(readBytes(f), 8);
+            if (f.toString().endsWith(".png")) {
+                assertEquals((byte) 0x89, head[0], f + " is a PNG");
+                assertEquals('P', head[1]);
+                assertTrue(readBytes(f).length > 5000, f + " has a drawn chart");
+            }
+        }
+        String md = readString(reportDir.resolve("report.md"));
+        assertTrue(md.contains("## Conclusions") && md.contains("pruning stays within 1 point"), md);
+        assertTrue(md.contains("![layer1-top10-spread](layer1-top10-spread.png)"), md);
+        assertTrue(md.contains("| 90 |"), md);
+
         // re-prune the first run's model with another percentage, without retraining
         String modelId = client.run("e2e-mnist").trained().modelId();
         client.post(Topics.PRUNE_REQUESTS, "e2e-reprune", "{\"runId\":\"e2e-reprune\",\"modelId\":\"" + modelId

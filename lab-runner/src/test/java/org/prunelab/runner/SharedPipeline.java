@@ -16,11 +16,13 @@ final class SharedPipeline {
     final Pipeline pipeline;
     final RunClient client;
     final LocalPrometheus prometheus;
+    final Path store;
 
     private SharedPipeline() {
         home = LabHome.locate();
         Path work = home.root().resolve("lab-runner/target/e2e");
-        pipeline = Pipeline.start(home, work.resolve("pipeline"), work.resolve("store"),
+        store = work.resolve("store");
+        pipeline = Pipeline.start(home, work.resolve("pipeline"), store,
                 Map.of("LAB_TIMING_WARMUPS", "0", "LAB_TIMING_REPETITIONS", "1"));
         client = new RunClient(pipeline.bootstrap());
         Map<String, Integer> targets = new LinkedHashMap<>();

@@ -1,0 +1,213 @@
+package org.prunelab.runner.report;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.internal.chartpart.Chart;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+import org.prunelab.core.analysis.Histogram;
+import org.prunelab.core.analysis.LayerAnalysis;
+import org.prunelab.core.analysis.RemovedShare;
+import org.prunelab.core.events.EvaluationEvent;
+import org.prunelab.core.model.Mlp;
+import org.prunelab.core.pruning.Percentage;
+import org.prunelab.core.pruning.PruningMethod;
+import org.prunelab.runner.ResultsTable;
+import org.prunelab.runner.RunResults;
+
+/**
+ * A run's report: PNG charts of its figures against the pruning percentage, the trained model's weight and neuron
+ * distributions and top-10 % spread per hidden layer, the share of weights each method removes, the results table
+ * and conclusions drawn from the run's own numbers, in {@code report.md} beside the charts.
+ */
+public final class ReportWriter {
+    private static final int W = 900;
+    private static final int H = 520;
+
+    static {
+        System.setProperty("java.awt.headless", "true"); // charts are drawn off screen, also on machines without X
+    }
+
+    private ReportWriter() {
+    }
+
+    /** Writes the report into {@code dir}; {@code trained} is the run's trained model (for the analyses). */
+    public static List<Path> write(RunResults run, Mlp trained, Path dir) {
+        try {
+            Files.createDirectories(dir);
+            List<Path> files = new ArrayList<>();
+            List<EvaluationEvent> rows = run.evaluations();
+            files.add(save(vsPercentage("Test accuracy vs pruning percentage", "accuracy", rows,
+                    e -> e.testAccuracy()), dir, "accuracy"));
+            files.add(save(vsPercentage("Test loss vs pruning percentage", "cross-entropy", rows, e -> e.testLoss()),
+                    dir, "loss"));
+            files.add(save(inferenceTime(rows), dir, "inference-time"));
+            files.add(save(vsPercentage("Speed-up of the fast form over dense", "dense time / fast time", rows,
+                    e -> e.speedup()), dir, "speedup"));
+            files.add(save(removedShare(trained, rows), dir, "removed-share"));
+            List<LayerAnalysis> layers = LayerAnalysis.of(trained);
+            for (LayerAnalysis l : layers) {
+                files.add(save(histogram("Layer " + l.layer() + ": |weight|", l.weightMagnitudes()), dir,
+                        "layer" + l.layer() + "-weight-magnitudes"));
+                files.add(save(histogram("Layer " + l.layer() + ": neuron L2 norms (incoming)", l.neuronNorms()), dir,
+                        "layer" + l.layer() + "-neuron-norms"));
+                files.add(save(spread(l), dir, "layer" + l.layer() + "-top10-spread"));
+            }
+            files.add(Files.writeString(dir.resolve("report.md"), markdown(run, trained, layers)));
+            return files;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    interface Figure {
+        double of(EvaluationEvent e);
+    }
+
+    private static XYChart vsPercentage(String title, String yTitle, List<EvaluationEvent> rows, Figure f) {
+        XYChart c = xy(title, yTitle);
+        for (String method : List.of("weight", "neuron")) {
+            List<EvaluationEvent> m = method(rows, method);
+            if (!m.isEmpty()) {
+                c.addSeries(method + " pruning", m.stream().mapToDouble(EvaluationEvent::percentage).toArray(),
+                        m.stream().mapToDouble(f::of).toArray()).setMarker(SeriesMarkers.CIRCLE);
+            }
+        }
+        return c;
+    }
+
+    private static XYChart inferenceTime(List<EvaluationEvent> rows) {
+        XYChart c = xy("Inference time for the test set vs pruning percentage", "ms (median)");
+        List<EvaluationEvent> w = method(rows, "weight");
+        List<EvaluationEvent> n = method(rows, "neuron");
+        if (!w.isEmpty()) {
+            c.addSeries("weight-pruned, dense", pcts(w), w.stream().mapToDouble(e -> e.dense().wallMedianMs()).toArray());
+            c.addSeries("weight-pruned, CSR", pcts(w), w.stream().mapToDouble(e -> e.fast().wallMedianMs()).toArray());
+        }
+        if (!n.isEmpty()) {
+            c.addSeries("neuron-pruned, compacted", pcts(n), n.stream().mapToDouble(e -> e.fast().wallMedianMs()).toArray());
+        }
+        return c;
+    }
+
+    private static XYChart removedShare(Mlp trained, List<EvaluationEvent> rows) {
+        XYChart c = xy("Share of all weights removed", "share of the network's weights");
+        double[] p = rows.stream().mapToDouble(EvaluationEvent::percentage).distinct().sorted().toArray();
+        for (PruningMethod m : PruningMethod.values()) {
+            double[] share = java.util.Arrays.stream(p).map(x -> RemovedShare.of(trained, m, x)).toArray();
+            c.addSeries(m.id() + " pruning", p, share).setMarker(SeriesMarkers.CIRCLE);
+        }
+        return c;
+    }
+
+    private static CategoryChart histogram(String title, Histogram h) {
+        CategoryChart c = new CategoryChartBuilder().width(W).height(H).title(title).xAxisTitle("value")
+                .yAxisTitle("count").build();
+        List<String> x = new ArrayList<>();
+        List<Long> y = new ArrayList<>();
+        for (int b = 0; b < h.counts().length; b++) {
+            x.add(String.format(Locale.ROOT, "%.3g", (h.edges()[b] + h.edges()[b + 1]) / 2));
+            y.add(h.counts()[b]);
+        }
+        c.addSeries("count", x, y);
+        c.getStyler().setLegendVisible(false);
+        c.getStyler().setAvailableSpaceFill(0.95);
+        c.getStyler().setXAxisLabelRotation(90);
+        c.getStyler().setXAxisTicksVisible(true);
+        return c;
+    }
+
+    private static CategoryChart spread(LayerAnalysis l) {
+        int[] per = l.topTenPercent().perNeuron();
+        int max = java.util.Arrays.stream(per).max().orElse(0);
+        long[] counts = new long[max + 1];
+        for (int c : per) {
+            counts[c]++;
+        }
+        CategoryChart c = new CategoryChartBuilder().width(W).height(H)
+                .title(String.format(Locale.ROOT, "Layer %d: top 10 %% of weights per neuron (Gini %.2f)", l.layer(),
+                        l.topTenPercent().gini()))
+                .xAxisTitle("top-10 % weights a neuron receives").yAxisTitle("neurons").build();
+        List<Integer> x = new ArrayList<>();
+        List<Long> y = new ArrayList<>();
+        for (int k = 0; k <= max; k++) {
+            x.add(k);
+            y.add(counts[k]);
+        }
+        c.addSeries("neurons", x, y);
+        c.getStyler().setLegendVisible(false);
+        c.getStyler().setAvailableSpaceFill(0.95);
+        c.getStyler().setXAxisLabelRotation(90);
+        return c;
+    }
+
+    private static String markdown(RunResults run, Mlp trained, List<LayerAnalysis> layers) {
+        StringBuilder b = new StringBuilder();
+        var t = run.trained();
+        b.append("# Pruning report: run ").append(run.runId()).append("\n\n");
+        b.append(String.format(Locale.ROOT, "Model `%s` (%s), trained on %s for %d epoch(s), seed %d, batch %d, "
+                        + "learning rate %s: test accuracy %.4f, loss %.4f.%n%n", t.modelId(), t.sizes(), t.dataset(),
+                t.training().epochs(), t.training().seed(), t.training().batchSize(), t.training().learningRate(),
+                t.testAccuracy(), t.testLoss()));
+        b.append("## Conclusions\n\n");
+        for (String s : Conclusions.sentences(run.evaluations())) {
+            b.append("- ").append(s).append('\n');
+        }
+        for (LayerAnalysis l : layers) {
+            var s = l.topTenPercent();
+            b.append(String.format(Locale.ROOT, "- Layer %d (%dx%d): the top 10 %% of weights reach %d of %d neurons "
+                            + "(Gini %.2f, busiest neuron %.1fx the mean): %s%n", l.layer(), l.in(), l.out(),
+                    l.out() - s.neuronsWithNone(), l.out(), s.gini(), s.maxOverMean(),
+                    s.gini() < 0.5 ? "spread over most neurons, so removing whole neurons also removes important weights"
+                            : "concentrated in few neurons"));
+        }
+        b.append("\n## Charts\n\n");
+        for (String name : List.of("accuracy", "loss", "inference-time", "speedup", "removed-share")) {
+            b.append("![").append(name).append("](").append(name).append(".png)\n\n");
+        }
+        for (LayerAnalysis l : layers) {
+            for (String kind : List.of("weight-magnitudes", "neuron-norms", "top10-spread")) {
+                String name = "layer" + l.layer() + "-" + kind;
+                b.append("![").append(name).append("](").append(name).append(".png)\n");
+            }
+            b.append('\n');
+        }
+        b.append("## Share of all weights removed\n\n| percentage | weight | neuron |\n|---|---|---|\n");
+        run.evaluations().stream().mapToDouble(EvaluationEvent::percentage).distinct().sorted().forEach(p ->
+                b.append(String.format(Locale.ROOT, "| %s | %.4f | %.4f |%n", Percentage.label(p),
+                        RemovedShare.of(trained, PruningMethod.WEIGHT, p), RemovedShare.of(trained, PruningMethod.NEURON, p))));
+        b.append("\n## Results\n\n```\n").append(ResultsTable.format(run)).append("```\n");
+        return b.toString();
+    }
+
+    private static XYChart xy(String title, String yTitle) {
+        XYChart c = new XYChartBuilder().width(W).height(H).title(title).xAxisTitle("pruning percentage")
+                .yAxisTitle(yTitle).build();
+        c.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
+        return c;
+    }
+
+    private static double[] pcts(List<EvaluationEvent> m) {
+        return m.stream().mapToDouble(EvaluationEvent::percentage).toArray();
+    }
+
+    private static List<EvaluationEvent> method(List<EvaluationEvent> rows, String method) {
+        return rows.stream().filter(e -> e.method().equals(method))
+                .sorted(java.util.Comparator.comparingDouble(EvaluationEvent::percentage)).toList();
+    }
+
+    private static Path save(Chart<?, ?> chart, Path dir, String name) throws IOException {
+        Path file = dir.resolve(name + ".png");
+        BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+        return file;
+    }
+}

@@ -1,0 +1,46 @@
+package org.prunelab.runner.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.prunelab.core.events.EvaluationEvent;
+import org.prunelab.core.events.Timing;
+import org.prunelab.core.model.Sparsity;
+
+class ConclusionsTest {
+
+    static EvaluationEvent row(String method, double p, double accuracy, double speedup) {
+        Timing t = new Timing("dense", 64, 1, 1, 100, 100, 100, 100, 100, 100);
+        return new EvaluationEvent("r", "m", "v", "mnist", method, p, 1, new Sparsity(List.of(), p / 100, 0, 0), 0,
+                0.1, accuracy, method.equals("weight") ? "csr" : "compact", 0, t, t, speedup, 10, "e", "now");
+    }
+
+    private final List<EvaluationEvent> rows = List.of(
+            row("weight", 0, 0.980, 0.6), row("weight", 50, 0.978, 0.9), row("weight", 80, 0.971, 1.5),
+            row("weight", 90, 0.960, 4.0), row("weight", 99, 0.300, 30),
+            row("neuron", 0, 0.980, 1.0), row("neuron", 50, 0.969, 2.5), row("neuron", 80, 0.975, 8));
+
+    @Test
+    void accuracyIsKeptUpToTheLastPercentageBeforeTheFirstDropOfMoreThanOnePoint() {
+        assertEquals(80, Conclusions.keepsAccuracyUpTo(rows, "weight"));  // 0.971 >= 0.970; 0.960 is not
+        // neuron 50 % drops 1.1 points; the later recovery at 80 % does not count
+        assertEquals(0, Conclusions.keepsAccuracyUpTo(rows, "neuron"));
+    }
+
+    @Test
+    void fastFormWinsFromTheFirstPercentageAfterWhichItAlwaysBeatsDense() {
+        assertEquals(80, Conclusions.fastFormWinsFrom(rows, "weight"));
+        assertEquals(50, Conclusions.fastFormWinsFrom(rows, "neuron")); // 1.0x at 0 % is not a win
+        assertTrue(Double.isNaN(Conclusions.fastFormWinsFrom(List.of(row("weight", 0, 0.9, 0.5)), "weight")));
+    }
+
+    @Test
+    void sentencesQuoteTheNumbers() {
+        List<String> s = Conclusions.sentences(rows);
+        assertEquals("Weight pruning stays within 1 point of the unpruned accuracy (0.9800) up to 80 %.", s.get(0));
+        assertEquals("The CSR sparse form beats dense from 80 % on (1.50x there, 30.00x at 99 %).", s.get(1));
+        assertEquals("Neuron pruning stays within 1 point of the unpruned accuracy (0.9800) up to 0 %.", s.get(2));
+    }
+}
