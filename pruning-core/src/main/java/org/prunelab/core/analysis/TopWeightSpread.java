@@ -2,6 +2,7 @@ package org.prunelab.core.analysis;
 
 import java.util.Arrays;
 import org.prunelab.core.model.Layer;
+import org.prunelab.core.pruning.MagnitudeOrder;
 
 /**
  * How the layer's largest weights (the top {@code share} by magnitude, over the whole layer) are spread over its
@@ -22,18 +23,11 @@ public record TopWeightSpread(double share, int topWeights, int[] perNeuron, dou
         }
         int n = layer.size();
         int k = (int) Math.floor(share * n);
-        // magnitudes sorted descending with positions; ties by position, as the pruning rules do
-        long[] keys = new long[n];
-        float[] w = layer.weights();
-        for (int i = 0; i < n; i++) {
-            long magnitude = Float.floatToRawIntBits(Math.abs(w[i])) & 0x7fffffffL;
-            keys[i] = (magnitude << 32) | i;
-        }
-        Arrays.sort(keys);
+        // the k largest in the order the pruning rules use, so "top" here is exactly what weight pruning keeps
+        int[] order = MagnitudeOrder.ascending(layer.weights());
         int[] per = new int[layer.out()];
         for (int r = n - 1; r >= n - k; r--) {
-            int index = (int) keys[r];
-            per[index % layer.out()]++;
+            per[order[r] % layer.out()]++;
         }
         int none = 0;
         int max = 0;

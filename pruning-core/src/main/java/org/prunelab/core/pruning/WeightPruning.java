@@ -1,6 +1,5 @@
 package org.prunelab.core.pruning;
 
-import java.util.Arrays;
 import org.prunelab.core.model.Layer;
 
 /**
@@ -18,15 +17,9 @@ public final class WeightPruning implements LayerRule {
         if (k == 0) {
             return new Layer(layer.in(), layer.out(), w);
         }
-        // |w| of a float is ordered like its raw bits; pack (magnitude bits, index) into one long and sort
-        long[] keys = new long[w.length];
-        for (int i = 0; i < w.length; i++) {
-            long magnitude = Float.floatToRawIntBits(Math.abs(w[i])) & 0x7fffffffL;
-            keys[i] = (magnitude << 32) | i;
-        }
-        Arrays.sort(keys);
+        int[] order = MagnitudeOrder.ascending(w);
         for (int r = 0; r < k; r++) {
-            w[(int) keys[r]] = 0f;
+            w[order[r]] = 0f;
         }
         return new Layer(layer.in(), layer.out(), w);
     }
