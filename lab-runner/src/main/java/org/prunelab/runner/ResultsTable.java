@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import org.prunelab.core.Json;
 import org.prunelab.core.events.EvaluationEvent;
+import org.prunelab.core.events.TrainedModelEvent;
 import org.prunelab.core.pruning.Percentage;
 
 /** A run's results as a table: printed, and written as JSON and CSV. */
@@ -60,6 +61,21 @@ public final class ResultsTable {
     }
 
     /** The JSON file: the trained model's event and every evaluation. */
-    public record Document(Object trainedModel, List<EvaluationEvent> evaluations) {
+    public record Document(TrainedModelEvent trainedModel, List<EvaluationEvent> evaluations) {
+    }
+
+    /** A run as written by {@link #write}, read back from its results.json. */
+    public static RunResults read(Path resultsJson) {
+        try {
+            Document d = Json.read(Files.readString(resultsJson), Document.class);
+            RunResults r = new RunResults(d.trainedModel().runId());
+            r.add(d.trainedModel());
+            for (EvaluationEvent e : d.evaluations()) {
+                r.add(e, Json.write(e));
+            }
+            return r;
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
     }
 }

@@ -36,6 +36,8 @@ public final class RunMain {
               --keep-running   stay up after the first run for requests posted to the broker (Ctrl-C stops)
             or:    bin/run --results RUN_ID [--bootstrap 127.0.0.1:9092]
               prints and writes the results of a run on a pipeline that is already running, once complete
+            or:    bin/run --report runs/RUN_ID/results.json
+              writes the report of a finished run again (charts, conclusions) from its results and the stored model
             """;
 
     public static void main(String[] argv) {
@@ -49,6 +51,12 @@ public final class RunMain {
             }
             if (a.has("results")) {
                 results(a);
+                return;
+            }
+            if (a.has("report")) {
+                // the report of a finished run again, from its results.json and the model in the store
+                Path json = Path.of(a.get("report", ""));
+                report(ResultsTable.read(json), json.toAbsolutePath().getParent().getParent(), store(LabHome.locate(), a));
                 return;
             }
             request = request(a);
