@@ -1,0 +1,164 @@
+#!/usr/bin/env bash
+# Checks docker-compose.yml for real on a machine that cannot pull images (such as CI):
+#   1. starts a Docker engine unless one answers (state under $LAB_DOCKER_DIR),
+#   2. makes the local bases: localhost/debian:bookworm (debootstrap) and localhost/prunelab-jre:25 (jlink),
+#   3. builds every image of the stack with docker-compose.local.yml,
+#   4. brings up Kafka, the three services, Prometheus and the study poster on an internal network, with a small
+#      study as the request, and waits until all of its evaluations are on the `evaluations` topic,
+#   5. checks through `docker exec` that Prometheus inside the stack holds the study's series,
+#   6. prints the images' sizes and the times taken, then removes the stack (containers, network, volumes) and
+#      stops the engine it started. Images stay in the engine's store for the next run.
+# Needs: root, Debian's docker.io, docker-compose and debootstrap (.ci/run installs them), the datasets in data/
+# and the packaged services (built here when missing).
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+source bin/java-env
+
+dir=${LAB_DOCKER_DIR:-/var/tmp/prunelab-docker}
+run_id=${COMPOSE_CHECK_RUN:-compose-check}
+percentages=${COMPOSE_CHECK_PERCENTAGES:-0,50,90}
+timeout_s=${COMPOSE_CHECK_TIMEOUT:-1200}
+compose=(docker-compose -p prunelab-check -f docker-compose.yml -f docker-compose.local.yml)
+services=(kafka trainer-service pruner-service evaluator-service prometheus study)
+started_engine=""
+t0=$(date +%s)
+
+log() { printf '[compose-check %4ss] %s\n' "$(( $(date +%s) - t0 ))" "$*"; }
+fail() { log "FAILED: $*"; exit 1; }
+
+cleanup() {
+  local rc=$?
+  if [ -n "${DOCKER_HOST:-}" ] && docker info >/dev/null 2>&1; then
+    if [ $rc -ne 0 ]; then
+      log "logs of the stack (last lines of each service):"
+      "${compose[@]}" logs --no-color --tail=40 2>/dev/null || true
+    fi
+    log "removing the stack"
+    "${compose[@]}" down -v --remove-orphans >/dev/null 2>&1 || true
+  fi
+  if [ -n "$started_engine" ]; then
+    log "stopping the Docker engine (pid $started_engine)"
+    kill "$started_engine" 2>/dev/null || true
+    for _ in $(seq 1 30); do kill -0 "$started_engine" 2>/dev/null || break; sleep 1; done
+  fi
+  exit $rc
+}
+trap cleanup EXIT
+
+start_engine() {
+  if docker info >/dev/null 2>&1; then
+    log "using the Docker engine at ${DOCKER_HOST:-the default socket}"
+    return
+  fi
+  command -v dockerd >/dev/null || fail "no Docker engine: install Debian's docker.io (see .ci/run)"
+  mkdir -p "$dir"
+  export DOCKER_HOST="unix://$dir/docker.sock"
+  dockerd --data-root "$dir/data" --exec-root "$dir/exec" --pidfile "$dir/dockerd.pid" \
+          -H "$DOCKER_HOST" >"$dir/dockerd.log" 2>&1 &
+  started_engine=$!
+  for _ in $(seq 1 60); do docker info >/dev/null 2>&1 && break; sleep 1; done
+  docker info >/dev/null 2>&1 || fail "the Docker engine did not start; see $dir/dockerd.log"
+  log "started the Docker engine (state in $dir)"
+}
+
+debian_mirror() {
+  local uri
+  uri=$(sed -n 's/^URIs: *\([^ ]*\).*/\1/p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | grep -v security | head -1)
+  [ -n "$uri" ] || uri=$(awk '/^deb / && !/security/ {print $2; exit}' /etc/apt/sources.list 2>/dev/null)
+  echo "${uri:-http://deb.debian.org/debian}"
+}
+
+make_bases() {
+  if ! docker image inspect localhost/debian:bookworm >/dev/null 2>&1; then
+    command -v debootstrap >/dev/null || fail "debootstrap is needed to make the base image (see .ci/run)"
+    log "making localhost/debian:bookworm with debootstrap from $(debian_mirror)"
+    rm -rf "$dir/rootfs"
+    debootstrap --variant=minbase bookworm "$dir/rootfs" "$(debian_mirror)" >"$dir/debootstrap.log" 2>&1 \
+      || fail "debootstrap failed; see $dir/debootstrap.log"
+    tar -C "$dir/rootfs" -c . | docker import - localhost/debian:bookworm >/dev/null
+    rm -rf "$dir/rootfs"
+  fi
+  if ! docker image inspect localhost/prunelab-jre:25 >/dev/null 2>&1; then
+    log "making localhost/prunelab-jre:25 (a jlink runtime of $JAVA_HOME)"
+    local ctx="$dir/jre-context"
+    rm -rf "$ctx" && mkdir -p "$ctx"
+    "$JAVA_HOME/bin/jlink" --strip-debug --no-header-files --no-man-pages --output "$ctx/jre" --add-modules \
+      java.se,jdk.incubator.vector,jdk.unsupported,jdk.management,jdk.management.agent,jdk.jfr,jdk.crypto.ec,jdk.zipfs,jdk.naming.dns,jdk.net,jdk.charsets,jdk.localedata,jdk.attach,jdk.jcmd,jdk.httpserver \
+      2> >(grep -v 'incubator modules' >&2)
+    cp docker/local/jre/Dockerfile "$ctx/"
+    docker build -q -t localhost/prunelab-jre:25 "$ctx" >/dev/null
+    rm -rf "$ctx"
+  fi
+}
+
+package_if_missing() {
+  [ -d data/mnist ] && [ -d data/fashion-mnist ] || fail "the datasets are missing: run scripts/setup-datasets.sh"
+  local missing=""
+  for m in trainer-service pruner-service evaluator-service; do
+    [ -f "$m/target/quarkus-app/quarkus-run.jar" ] || missing=1
+  done
+  [ -d kafka-broker/target/kafka-libs ] || missing=1
+  if [ -n "$missing" ]; then
+    log "packaging the services (./mvnw package -DskipTests)"
+    ./mvnw -B -ntp -q package -DskipTests
+  fi
+}
+
+# Evaluation records of the run on the evaluations topic (read inside the Kafka container).
+evaluations_of_run() {
+  "${compose[@]}" exec -T kafka /opt/kafka/bin/kafka-console-consumer.sh --bootstrap-server localhost:9092 \
+    --topic evaluations --from-beginning --timeout-ms 8000 2>/dev/null | grep -c "\"runId\":\"$run_id\"" || true
+}
+
+start_engine
+make_bases
+package_if_missing
+
+log "building the stack's images"
+t_build=$(date +%s)
+"${compose[@]}" build >"$dir/build.log" 2>&1 || { tail -30 "$dir/build.log"; fail "docker-compose build failed"; }
+build_s=$(( $(date +%s) - t_build ))
+
+n_pct=$(tr ',' '\n' <<< "$percentages" | grep -c .)
+expected=$(( 2 * n_pct ))
+request="{\"runId\":\"$run_id\",\"dataset\":\"mnist\",\"epochs\":1,\"trainLimit\":6000,\"percentages\":[$percentages]}"
+log "starting ${services[*]} (study request: $request)"
+t_up=$(date +%s)
+STUDY_REQUEST=$request LAB_TIMING_WARMUPS=1 LAB_TIMING_REPETITIONS=2 "${compose[@]}" up -d "${services[@]}"
+
+got=0
+deadline=$(( $(date +%s) + timeout_s ))
+while [ "$(date +%s)" -lt "$deadline" ]; do
+  got=$(evaluations_of_run)
+  log "evaluations of $run_id on the topic: $got of $expected"
+  [ "$got" -ge "$expected" ] && break
+  for s in trainer-service pruner-service evaluator-service kafka; do
+    state=$(docker inspect -f '{{.State.Status}}' "$("${compose[@]}" ps -q "$s")" 2>/dev/null || echo missing)
+    [ "$state" = running ] || fail "$s is $state"
+  done
+  sleep 10
+done
+[ "$got" -ge "$expected" ] || fail "only $got of $expected evaluations after ${timeout_s}s"
+study_s=$(( $(date +%s) - t_up ))
+
+# Prometheus inside the stack: every evaluated variant's accuracy series, once scraped (scrape interval 5 s)
+query="count(pruning_test_accuracy_ratio{run=\"$run_id\"})"
+series=0
+for _ in $(seq 1 12); do
+  series=$("${compose[@]}" exec -T prometheus promtool query instant http://localhost:9090 "$query" 2>/dev/null \
+             | sed -n 's/.*=> *\([0-9]*\) @.*/\1/p' | head -1)
+  [ "${series:-0}" -ge "$expected" ] && break
+  sleep 5
+done
+log "Prometheus in the stack: $query => ${series:-0}"
+[ "${series:-0}" -ge "$expected" ] || fail "Prometheus holds ${series:-0} accuracy series of $run_id, expected $expected"
+for job in trainer-service pruner-service evaluator-service; do
+  up=$("${compose[@]}" exec -T prometheus promtool query instant http://localhost:9090 "up{job=\"$job\"}" \
+         | sed -n 's/.*=> *\([0-9]*\) @.*/\1/p' | head -1)
+  [ "$up" = 1 ] || fail "Prometheus does not reach $job (up=$up)"
+done
+
+log "image sizes:"
+docker image ls --format '  {{.Repository}}:{{.Tag}}  {{.Size}}' | grep -E 'localhost/' | sort
+log "PASSED: $got evaluations of $run_id, $series accuracy series in Prometheus; image build ${build_s}s, study ${study_s}s, total $(( $(date +%s) - t0 ))s"
