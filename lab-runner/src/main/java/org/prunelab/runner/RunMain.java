@@ -30,8 +30,9 @@ public final class RunMain {
             usage: bin/run [--quick] [--dataset mnist|fashion-mnist] [--epochs N] [--hidden 1000,1000,500,200]
                            [--percentages 0,25,50,60,70,80,90,95,97,99] [--seed 42] [--train-limit N]
                            [--repetitions 7] [--warmups 2] [--kafka-port 9092] [--prometheus-port 9090 (0: none)]
-                           [--evaluators 1] [--keep-running] [--run-id ID]
+                           [--evaluators 1] [--keep-running] [--run-id ID] [--no-baseline]
               --quick          1 epoch on 12,000 training images and 3 timing repetitions: a few minutes
+              --no-baseline    skip the networks of the neuron-pruned sizes trained from scratch (trained by default)
               --evaluators N   run N evaluator instances in one consumer group (the topics have 4 partitions)
               --keep-running   stay up after the first run for requests posted to the broker (Ctrl-C stops)
             or:    bin/run --results RUN_ID [--bootstrap 127.0.0.1:9092]
@@ -75,7 +76,7 @@ public final class RunMain {
                 a.getInt("epochs", quick ? 1 : 10), null,
                 a.has("hidden") ? ints(a.get("hidden", "")) : null, a.getLong("seed", 42), null,
                 a.getInt("train-limit", quick ? 12_000 : 0), null,
-                a.has("percentages") ? doubles(a.get("percentages", "")) : null).complete();
+                a.has("percentages") ? doubles(a.get("percentages", "")) : null, !a.flag("no-baseline")).complete();
     }
 
     private static void run(CliArgs a, TrainingRequest request) {
@@ -180,7 +181,7 @@ public final class RunMain {
         @Override
         public void trained(TrainedModelEvent e) {
             System.out.printf(Locale.ROOT, "[%s] model %s trained: accuracy %.4f; pruning into %d variants%n", e.runId(),
-                    e.modelId().substring(0, 12), e.testAccuracy(), e.methods().size() * e.percentages().size());
+                    e.modelId().substring(0, 12), e.testAccuracy(), e.expectedVariants());
         }
 
         @Override

@@ -29,7 +29,7 @@ public final class RunResults {
 
     synchronized void add(TrainedModelEvent e) {
         trained = e;
-        expected = e.methods().size() * e.percentages().size();
+        expected = e.expectedVariants();
     }
 
     synchronized void add(TrainingProgress p) {

@@ -40,10 +40,10 @@ class DashboardQueriesTest {
     @BeforeAll
     static void runASmallStudy() throws IOException {
         lab = SharedPipeline.get();
-        lab.client.post(Topics.TRAINING_REQUESTS, RUN, SharedPipeline.request(RUN, "mnist", "0,50,90"));
+        lab.client.post(Topics.TRAINING_REQUESTS, RUN, SharedPipeline.request(RUN, "mnist", "0,50,90", true));
         lab.client.post(Topics.TRAINING_REQUESTS, "dash-bad", "{\"runId\":\"dash-bad\",\"epochs\":-1}");
         lab.client.await(RUN, Duration.ofMinutes(6), r -> { });
-        lab.prometheus.awaitData("count(pruning_test_accuracy_ratio{run=\"" + RUN + "\"}) == 6", Duration.ofSeconds(60));
+        lab.prometheus.awaitData("count(pruning_test_accuracy_ratio{run=\"" + RUN + "\"}) == 8", Duration.ofSeconds(60));
         lab.prometheus.awaitData("lab_messages_dead_lettered_total", Duration.ofSeconds(60));
         LocalKafka.sleep(6000); // a few more scrapes, so that rate() over the window has points
     }
@@ -96,13 +96,30 @@ class DashboardQueriesTest {
 
     @Test
     void theStudyDashboardShowsTheRunsFigures() throws IOException {
-        // the accuracy panel's query for this run: one series per method and percentage, values in 0-1
+        // the accuracy panel's query for this run: one series per method and percentage (weight and neuron at 0, 50
+        // and 90; from scratch at 50 and 90), values in 0-1
         List<JsonNode> acc = lab.prometheus.query("pruning_test_accuracy_ratio{run=\"" + RUN + "\"}");
-        assertEquals(6, acc.size());
+        assertEquals(8, acc.size());
+        assertEquals(2, acc.stream().filter(s -> s.path("metric").path("method").asText().equals("scratch")).count());
         for (JsonNode s : acc) {
             double v = Double.parseDouble(s.path("value").get(1).asText());
             assertTrue(v > 0 && v <= 1, s.toString());
             assertEquals("mnist", s.path("metric").path("dataset").asText());
+        }
+        // the analysis panels' series: every weight, neuron and neuron's top-10 % count lands in exactly one bin of
+        // its layer (the run's net is 784-64-32-10: hidden layers 0 and 1)
+        Map<String, Double> expected = Map.of(
+                "analysis_weight_magnitude_count/0", 784.0 * 64, "analysis_weight_magnitude_count/1", 64.0 * 32,
+                "analysis_neuron_norm_count/0", 64.0, "analysis_neuron_norm_count/1", 32.0,
+                "analysis_top10_spread_neurons/0", 64.0, "analysis_top10_spread_neurons/1", 32.0);
+        for (String metric : List.of("analysis_weight_magnitude_count", "analysis_neuron_norm_count",
+                "analysis_top10_spread_neurons")) {
+            List<JsonNode> sums = lab.prometheus.query("sum by (layer) (" + metric + "{run=\"" + RUN + "\"})");
+            assertEquals(2, sums.size(), metric);
+            for (JsonNode s : sums) {
+                String key = metric + "/" + s.path("metric").path("layer").asText();
+                assertEquals(expected.get(key), Double.parseDouble(s.path("value").get(1).asText()), 0.0, key);
+            }
         }
         // 3 percentages x median, min and max
         assertEquals(9, lab.prometheus.query("pruning_inference_seconds{run=\"" + RUN

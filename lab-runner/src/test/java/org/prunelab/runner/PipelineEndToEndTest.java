@@ -42,20 +42,27 @@ class PipelineEndToEndTest {
         return new String(readBytes(p), java.nio.charset.StandardCharsets.UTF_8);
     }
 
-    private static String request(String runId, String dataset) {
-        return SharedPipeline.request(runId, dataset, "0,50,90");
+    private static String request(String runId, String dataset, boolean baseline) {
+        return SharedPipeline.request(runId, dataset, "0,50,90", baseline);
     }
 
     @Test
     void twoRunsOnTwoDatasetsEachGetEveryEvaluationOnce() {
-        client.post(Topics.TRAINING_REQUESTS, "e2e-mnist", request("e2e-mnist", "mnist"));
-        client.post(Topics.TRAINING_REQUESTS, "e2e-fashion", request("e2e-fashion", "fashion-mnist"));
+        // the MNIST run also asks for the from-scratch baseline; the Fashion-MNIST run takes the default (none)
+        client.post(Topics.TRAINING_REQUESTS, "e2e-mnist", request("e2e-mnist", "mnist", true));
+        client.post(Topics.TRAINING_REQUESTS, "e2e-fashion", request("e2e-fashion", "fashion-mnist", false));
+        Set<String> pruned = Set.of("weight/0.0", "weight/50.0", "weight/90.0", "neuron/0.0", "neuron/50.0", "neuron/90.0");
+        Set<String> scratch = Set.of("scratch/50.0", "scratch/90.0");
         for (String[] run : new String[][]{{"e2e-mnist", "mnist"}, {"e2e-fashion", "fashion-mnist"}}) {
             RunResults r = client.await(run[0], RUN_TIMEOUT, x -> { });
             List<EvaluationEvent> evals = r.evaluations();
-            assertEquals(6, evals.size());
             Set<String> keys = evals.stream().map(e -> e.method() + "/" + e.percentage()).collect(Collectors.toSet());
-            assertEquals(Set.of("weight/0.0", "weight/50.0", "weight/90.0", "neuron/0.0", "neuron/50.0", "neuron/90.0"), keys);
+            Set<String> expected = new java.util.TreeSet<>(pruned);
+            if (run[1].equals("mnist")) {
+                expected.addAll(scratch);
+            }
+            assertEquals(expected, keys);
+            assertEquals(expected.size(), evals.size());
             for (EvaluationEvent e : evals) {
                 assertEquals(run[0], e.runId());
                 assertEquals(run[1], e.dataset());
@@ -68,9 +75,21 @@ class PipelineEndToEndTest {
                     // between DL4J's output() and our gemm)
                     assertEquals(r.trained().testAccuracy(), e.testAccuracy(), 1e-4, e.key());
                     assertEquals(0.0, e.sparsity().overall(), 1e-9);
+                } else if (e.method().equals("scratch")) {
+                    assertEquals(0.0, e.sparsity().overall(), 1e-9, e.key() + " is a dense, smaller network");
                 } else {
                     assertTrue(e.sparsity().overall() > 0, e.key());
                 }
+            }
+            // a from-scratch network has exactly the weights of the compacted neuron-pruned network at its percentage
+            for (EvaluationEvent s : evals.stream().filter(e -> e.method().equals("scratch")).toList()) {
+                EvaluationEvent n = evals.stream().filter(e -> e.method().equals("neuron")
+                        && e.percentage() == s.percentage()).findFirst().orElseThrow();
+                assertEquals(n.fastParameters(), s.fastParameters(), s.key());
+                assertEquals(s.fastParameters(), s.sparsity().nonZeros(), s.key() + " is dense");
+                // it learned: 32-16 hidden well above chance after one epoch; 7-4 hidden (90 %) at least above chance
+                assertTrue(s.testAccuracy() > (s.percentage() <= 50 ? 0.5 : 0.11), s.key() + " learned: " + s.testAccuracy());
+                assertTrue(!s.variantId().equals(r.trained().modelId()));
             }
             // 1 epoch on 3,000 images of a 64-32 net is far above chance (0.1) on both datasets
             assertTrue(r.trained().testAccuracy() > 0.6, "trained accuracy " + r.trained().testAccuracy());
@@ -80,8 +99,8 @@ class PipelineEndToEndTest {
         Path reportDir = SharedPipeline.get().home.root().resolve("lab-runner/target/e2e/report-e2e-mnist");
         List<Path> files = ReportWriter.write(mnist, new ArtifactStore(SharedPipeline.get().store)
                 .getModel(mnist.trained().modelId()).mlp(), reportDir);
-        // 5 charts vs percentage, 3 per hidden layer (2 hidden layers), report.md
-        assertEquals(5 + 3 * 2 + 1, files.size());
+        // 5 charts vs percentage, neuron-pruned vs from scratch, 3 per hidden layer (2 hidden layers), report.md
+        assertEquals(5 + 1 + 3 * 2 + 1, files.size());
         for (Path f : files) {
             byte[] head = java.util.Arrays.copyOf(readBytes(f), 8);
             if (f.toString().endsWith(".png")) {
@@ -94,6 +113,7 @@ class PipelineEndToEndTest {
         assertTrue(md.contains("## Conclusions") && md.contains("pruning stays within 1 point"), md);
         assertTrue(md.contains("![layer1-top10-spread](layer1-top10-spread.png)"), md);
         assertTrue(md.contains("| 90 |"), md);
+        assertTrue(md.contains("![scratch-vs-neuron](scratch-vs-neuron.png)") && md.contains("trained from scratch"), md);
 
         // re-prune the first run's model with another percentage, without retraining
         String modelId = client.run("e2e-mnist").trained().modelId();

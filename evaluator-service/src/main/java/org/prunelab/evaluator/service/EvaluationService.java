@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
+import org.prunelab.core.baseline.ScratchBaseline;
 import org.prunelab.core.data.Datasets;
 import org.prunelab.core.data.LabeledImages;
 import org.prunelab.core.events.EvaluationEvent;
@@ -28,7 +29,8 @@ import org.prunelab.evaluator.config.EvaluatorConfig;
 
 /**
  * Evaluates one pruned variant: test loss and accuracy of the dense pruned model, its fast form (CSR for weight
- * pruning, compacted for neuron pruning) checked against the dense outputs, and both timed on the CPU.
+ * pruning, compacted for neuron pruning and for from-scratch networks) checked against the dense outputs, and both
+ * timed on the CPU.
  */
 @ApplicationScoped
 public class EvaluationService {
@@ -71,10 +73,11 @@ public class EvaluationService {
     }
 
     public EvaluationEvent evaluate(PrunedVariantEvent v) {
-        PruningMethod method = PruningMethod.parse(v.method());
+        String method = ScratchBaseline.checkVariantMethod(v.method());
+        boolean weight = method.equals(PruningMethod.WEIGHT.id());
         ModelArtifact artifact = ModelArtifact.fromNpz(store.get(v.variantId(), v.sha256()));
         PruningInfo info = artifact.manifest().pruning();
-        if (info == null || !info.method().equals(method.id()) || info.percentage() != v.percentage()
+        if (info == null || !info.method().equals(method) || info.percentage() != v.percentage()
                 || !info.parentArtifactId().equals(v.modelId())) {
             throw new IllegalArgumentException("artifact " + v.variantId() + " is not the " + v.method() + " "
                     + v.percentage() + "% variant of model " + v.modelId() + " that the event announces");
@@ -83,7 +86,8 @@ public class EvaluationService {
         Mlp mlp = artifact.mlp();
 
         InferenceForm dense = new DenseNetwork(mlp, config.denseBatch(), config.blasThreads());
-        InferenceForm fast = method == PruningMethod.WEIGHT
+        // a from-scratch network has no zeros to skip: its compacted form is itself, timed like the neuron variants
+        InferenceForm fast = weight
                 ? new CsrNetwork(mlp)
                 : CompactedNetwork.form(mlp, config.denseBatch(), config.blasThreads());
         float[] denseOut = dense.forwardAll(test.pixels(), test.count());
@@ -99,11 +103,11 @@ public class EvaluationService {
         InferenceTimer timer = new InferenceTimer(config.warmups(), config.repetitions());
         Timing denseTime = timer.time(dense, test.pixels(), timed);
         Timing fastTime = timer.time(fast, test.pixels(), timed);
-        long fastParams = method == PruningMethod.WEIGHT ? ((CsrNetwork) fast).nonZeros()
+        long fastParams = weight ? ((CsrNetwork) fast).nonZeros()
                 : CompactedNetwork.compact(mlp).parameters();
         LOG.infof("%s: accuracy %.4f, dense %.1f ms, %s %.1f ms", v.key(), eval.accuracy(), denseTime.wallMedianMs(),
                 fast.name(), fastTime.wallMedianMs());
-        return new EvaluationEvent(v.runId(), v.modelId(), v.variantId(), v.dataset(), method.id(), v.percentage(),
+        return new EvaluationEvent(v.runId(), v.modelId(), v.variantId(), v.dataset(), method, v.percentage(),
                 v.seed(), v.sparsity(), fastParams, eval.loss(), eval.accuracy(), fast.name(), diff, denseTime,
                 fastTime, denseTime.wallMedianMs() / fastTime.wallMedianMs(), v.expectedVariants(), instance,
                 Instant.now().toString());

@@ -3,6 +3,7 @@ package org.prunelab.runner.report;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.prunelab.core.baseline.ScratchBaseline;
 import org.prunelab.core.events.EvaluationEvent;
 import org.prunelab.core.pruning.Percentage;
 
@@ -19,14 +20,15 @@ public final class Conclusions {
      * or NaN when the method has no 0 % variant to compare with.
      */
     public static double keepsAccuracyUpTo(List<EvaluationEvent> rows, String method) {
-        List<EvaluationEvent> m = byMethod(rows, method);
-        EvaluationEvent base = m.stream().filter(e -> e.percentage() == 0).findFirst().orElse(null);
-        if (base == null) {
-            return Double.NaN;
-        }
+        EvaluationEvent base = byMethod(rows, method).stream().filter(e -> e.percentage() == 0).findFirst().orElse(null);
+        return base == null ? Double.NaN : keepsAccuracyUpTo(rows, method, base.testAccuracy());
+    }
+
+    /** The largest percentage up to which every variant of the method stays within one point of {@code base}. */
+    static double keepsAccuracyUpTo(List<EvaluationEvent> rows, String method, double base) {
         double upTo = 0;
-        for (EvaluationEvent e : m) {
-            if (e.testAccuracy() < base.testAccuracy() - ONE_POINT) {
+        for (EvaluationEvent e : byMethod(rows, method)) {
+            if (e.testAccuracy() < base - ONE_POINT) {
                 break;
             }
             upTo = e.percentage();
@@ -65,7 +67,31 @@ public final class Conclusions {
                     capital(form), Percentage.label(wins), at(m, wins).speedup(), m.get(m.size() - 1).speedup(),
                     Percentage.label(m.get(m.size() - 1).percentage())));
         }
+        scratchVersusNeuron(rows).ifPresent(out::add);
         return out;
+    }
+
+    /**
+     * Neuron pruning against networks of the same sizes trained from scratch: up to where each stays within one point
+     * of the unpruned accuracy, and both at the largest percentage they share. Empty without both in the run.
+     */
+    static java.util.Optional<String> scratchVersusNeuron(List<EvaluationEvent> rows) {
+        List<EvaluationEvent> neuron = byMethod(rows, "neuron");
+        List<EvaluationEvent> scratch = byMethod(rows, ScratchBaseline.METHOD);
+        EvaluationEvent base = neuron.stream().filter(e -> e.percentage() == 0).findFirst().orElse(null);
+        if (base == null || scratch.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        EvaluationEvent last = scratch.get(scratch.size() - 1);
+        EvaluationEvent neuronThere = neuron.stream().filter(e -> e.percentage() == last.percentage()).findFirst()
+                .orElse(null);
+        double keep = keepsAccuracyUpTo(rows, ScratchBaseline.METHOD, base.testAccuracy());
+        return java.util.Optional.of(String.format(Locale.ROOT, "Networks of the neuron-pruned sizes trained from "
+                        + "scratch stay within 1 point of the unpruned accuracy up to %s %% (neuron pruning without "
+                        + "retraining: up to %s %%); at %s %% from scratch reaches %.4f%s.",
+                Percentage.label(keep), Percentage.label(keepsAccuracyUpTo(rows, "neuron")),
+                Percentage.label(last.percentage()), last.testAccuracy(), neuronThere == null ? ""
+                        : String.format(Locale.ROOT, ", neuron pruning %.4f", neuronThere.testAccuracy())));
     }
 
     private static EvaluationEvent at(List<EvaluationEvent> m, double p) {

@@ -15,6 +15,7 @@ import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.prunelab.core.analysis.Histogram;
+import org.prunelab.core.baseline.ScratchBaseline;
 import org.prunelab.core.analysis.LayerAnalysis;
 import org.prunelab.core.analysis.RemovedShare;
 import org.prunelab.core.events.EvaluationEvent;
@@ -54,6 +55,9 @@ public final class ReportWriter {
             files.add(save(vsPercentage("Speed-up of the fast form over dense", "dense time / fast time", rows,
                     e -> e.speedup()), dir, "speedup"));
             files.add(save(removedShare(trained, rows), dir, "removed-share"));
+            if (!method(rows, ScratchBaseline.METHOD).isEmpty()) {
+                files.add(save(scratchVersusNeuron(run.trained().testAccuracy(), rows), dir, "scratch-vs-neuron"));
+            }
             List<LayerAnalysis> layers = LayerAnalysis.of(trained);
             for (LayerAnalysis l : layers) {
                 files.add(save(histogram("Layer " + l.layer() + ": |weight|", l.weightMagnitudes()), dir,
@@ -96,6 +100,25 @@ public final class ReportWriter {
         if (!n.isEmpty()) {
             c.addSeries("neuron-pruned, compacted", pcts(n), n.stream().mapToDouble(e -> e.fast().wallMedianMs()).toArray());
         }
+        return c;
+    }
+
+    /** Accuracy of neuron-pruned networks and of networks of the same sizes trained from scratch. */
+    private static XYChart scratchVersusNeuron(double unpruned, List<EvaluationEvent> rows) {
+        XYChart c = xy("Neuron-pruned vs trained from scratch at the same sizes", "test accuracy");
+        List<EvaluationEvent> n = method(rows, "neuron");
+        if (!n.isEmpty()) {
+            c.addSeries("neuron-pruned (no retraining)", pcts(n), n.stream().mapToDouble(e -> e.testAccuracy()).toArray())
+                    .setMarker(SeriesMarkers.CIRCLE);
+        }
+        // at 0 % the from-scratch network is the trained model itself
+        List<EvaluationEvent> s = method(rows, ScratchBaseline.METHOD);
+        double[] x = java.util.stream.DoubleStream.concat(java.util.stream.DoubleStream.of(0), s.stream()
+                .mapToDouble(EvaluationEvent::percentage)).toArray();
+        double[] y = java.util.stream.DoubleStream.concat(java.util.stream.DoubleStream.of(unpruned), s.stream()
+                .mapToDouble(EvaluationEvent::testAccuracy)).toArray();
+        c.addSeries("trained from scratch", x, y).setMarker(SeriesMarkers.DIAMOND);
+        c.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideSW);
         return c;
     }
 
@@ -171,7 +194,11 @@ public final class ReportWriter {
                             : "concentrated in few neurons"));
         }
         b.append("\n## Charts\n\n");
-        for (String name : List.of("accuracy", "loss", "inference-time", "speedup", "removed-share")) {
+        List<String> charts = new ArrayList<>(List.of("accuracy", "loss", "inference-time", "speedup", "removed-share"));
+        if (!method(run.evaluations(), ScratchBaseline.METHOD).isEmpty()) {
+            charts.add("scratch-vs-neuron");
+        }
+        for (String name : charts) {
             b.append("![").append(name).append("](").append(name).append(".png)\n\n");
         }
         for (LayerAnalysis l : layers) {

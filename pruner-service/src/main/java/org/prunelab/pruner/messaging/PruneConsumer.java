@@ -49,7 +49,9 @@ public class PruneConsumer {
         try {
             TrainedModelEvent e = Json.read(message.getPayload(), TrainedModelEvent.class);
             PruneRequest r = new PruneRequest(e.runId(), e.modelId(), e.methods(), e.percentages()).complete();
-            out = pruning.prune(r.runId(), r.modelId(), e.sha256(), r.methods(), r.percentages());
+            // the run's total counts the trainer's from-scratch networks too, if it trains them
+            out = pruning.prune(r.runId(), r.modelId(), e.sha256(), r.methods(), r.percentages(),
+                    e.expectedVariants());
         } catch (RuntimeException ex) {
             return refuse(message, ex, MODELS);
         }
@@ -63,7 +65,8 @@ public class PruneConsumer {
         List<PrunedVariantEvent> out;
         try {
             PruneRequest r = Json.read(message.getPayload(), PruneRequest.class).complete();
-            out = pruning.prune(r.runId(), r.modelId(), null, r.methods(), r.percentages());
+            out = pruning.prune(r.runId(), r.modelId(), null, r.methods(), r.percentages(),
+                    r.methods().size() * r.percentages().size());
         } catch (RuntimeException ex) {
             return refuse(message, ex, REQUESTS);
         }

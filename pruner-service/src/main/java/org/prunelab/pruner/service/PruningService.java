@@ -7,7 +7,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
 import org.jboss.logging.Logger;
+import org.prunelab.core.analysis.AnalysisGauges;
 import org.prunelab.core.events.PrunedVariantEvent;
+import org.prunelab.core.metrics.RunGauges;
 import org.prunelab.core.model.Mlp;
 import org.prunelab.core.model.ModelArtifact;
 import org.prunelab.core.model.ModelManifest;
@@ -24,25 +26,29 @@ public class PruningService {
 
     private final ArtifactStore store;
     private final MeterRegistry registry;
+    private final RunGauges gauges;
 
     public PruningService(PrunerConfig config, MeterRegistry registry) {
         this.store = new ArtifactStore(config.storeDir());
         this.registry = registry;
+        this.gauges = new RunGauges(registry, config.metricsMaxRuns());
     }
 
     /**
      * @param runId the run the variants belong to
      * @param sha256 the hash the triggering event announced for the model (null if none)
+     * @param expected how many variants the run has in all, these and any others (see {@link PrunedVariantEvent})
      */
     public List<PrunedVariantEvent> prune(String runId, String modelId, String sha256, List<String> methods,
-                                          List<Double> percentages) {
+                                          List<Double> percentages, int expected) {
         ModelArtifact parent = ModelArtifact.fromNpz(store.get(modelId, sha256));
         ModelManifest manifest = parent.manifest();
         if (!ModelManifest.TRAINED.equals(manifest.kind())) {
             throw new IllegalArgumentException("artifact " + modelId + " is a " + manifest.kind()
                     + " model; only trained models are pruned");
         }
-        int expected = methods.size() * percentages.size();
+        // why so much can go: the model's weight and neuron distributions, for the study dashboard
+        AnalysisGauges.export(gauges, runId, manifest.dataset(), parent.mlp());
         List<PrunedVariantEvent> variants = new ArrayList<>();
         for (String m : methods) {
             PruningMethod method = PruningMethod.parse(m);

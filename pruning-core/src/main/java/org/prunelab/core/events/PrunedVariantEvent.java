@@ -4,7 +4,8 @@ import org.prunelab.core.model.Sparsity;
 import org.prunelab.core.pruning.Percentage;
 
 /**
- * Published to {@code pruned-variants} (key: {@link #key()}) for every method and percentage of a run.
+ * Published to {@code pruned-variants} (key: {@link #key()}) for every method and percentage of a run: by the pruner
+ * for pruned variants, by the trainer for from-scratch networks (method "scratch", modelId the run's trained model).
  *
  * @param variantId        artifact id (= SHA-256) of the pruned model
  * @param expectedVariants how many variants the run has in all, so consumers know when it is complete
@@ -20,7 +21,7 @@ public record PrunedVariantEvent(String runId, String modelId, String variantId,
         }
         TrainingRequest.RunIds.checkOrCreate(runId);
         org.prunelab.core.data.Datasets.checkName(dataset);
-        org.prunelab.core.pruning.PruningMethod.parse(method);
+        org.prunelab.core.baseline.ScratchBaseline.checkVariantMethod(method);
         Percentage.check(percentage);
         return this;
     }

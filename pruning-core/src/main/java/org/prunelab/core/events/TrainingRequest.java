@@ -3,6 +3,7 @@ package org.prunelab.core.events;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 import java.util.UUID;
+import org.prunelab.core.baseline.ScratchBaseline;
 import org.prunelab.core.data.Datasets;
 import org.prunelab.core.model.TrainingConfig;
 import org.prunelab.core.pruning.Percentage;
@@ -11,11 +12,13 @@ import org.prunelab.core.pruning.PruningMethod;
 /**
  * What a user posts to {@code training-requests} to start a run. Every field is optional; {@link #complete()}
  * fills the study's defaults and refuses anything invalid with a reason. See docs/events.md.
+ *
+ * @param baseline also train networks of the neuron-pruned sizes from scratch ({@link ScratchBaseline}); default false
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TrainingRequest(String runId, String dataset, Integer epochs, Integer batchSize, List<Integer> hiddenSizes,
                               Long seed, Double learningRate, Integer trainLimit, List<String> methods,
-                              List<Double> percentages) {
+                              List<Double> percentages, Boolean baseline) {
     public static final List<String> DEFAULT_METHODS = List.of("weight", "neuron");
 
     /** The request with defaults filled in and every field checked. */
@@ -31,7 +34,7 @@ public record TrainingRequest(String runId, String dataset, Integer epochs, Inte
         config.validate(784, 10);
         return new TrainingRequest(RunIds.checkOrCreate(runId), config.dataset(), config.epochs(), config.batchSize(),
                 config.hiddenSizes(), config.seed(), config.learningRate(), config.trainLimit(),
-                checkMethods(methods), checkPercentages(percentages));
+                checkMethods(methods), checkPercentages(percentages), baseline != null && baseline);
     }
 
     public TrainingConfig config() {

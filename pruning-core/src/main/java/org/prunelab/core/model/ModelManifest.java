@@ -7,12 +7,13 @@ import java.util.List;
  * The JSON manifest stored inside every model artifact as {@code manifest.json}: enough to know what the
  * arrays are and where they came from without any other record.
  *
- * @param kind       "trained" or "pruned"
+ * @param kind       "trained", "pruned" or "scratch" (a from-scratch baseline network)
  * @param arrays     names of the npz arrays in layer order, each shape [in, out]
  * @param sizes      layer sizes from input to output
  * @param training   how the (parent) model was trained
  * @param history    per-epoch test figures of the (parent) model's training
- * @param pruning    for a pruned variant: parent, method, percentage and sparsity reached; null otherwise
+ * @param pruning    for a pruned variant: parent, method, percentage and sparsity reached; for a from-scratch
+ *                   network: the model it stands beside, method "scratch" and the percentage; null otherwise
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ModelManifest(int formatVersion, String kind, String runId, List<String> arrays, List<Integer> sizes,
@@ -21,6 +22,8 @@ public record ModelManifest(int formatVersion, String kind, String runId, List<S
     public static final int FORMAT_VERSION = 1;
     public static final String TRAINED = "trained";
     public static final String PRUNED = "pruned";
+    /** A network of a pruned size trained from scratch; its {@code pruning} names the model it is the baseline of. */
+    public static final String SCRATCH = "scratch";
 
     public static ModelManifest trained(String runId, Mlp mlp, TrainingConfig training, List<EpochMetrics> history) {
         return new ModelManifest(FORMAT_VERSION, TRAINED, runId, arrayNames(mlp.layers().size()), mlp.sizes(),
@@ -30,6 +33,12 @@ public record ModelManifest(int formatVersion, String kind, String runId, List<S
     /** The manifest of a variant derived from this model. */
     public ModelManifest pruned(PruningInfo info) {
         return new ModelManifest(FORMAT_VERSION, PRUNED, runId, arrays, sizes, hiddenActivation, outputActivation,
+                bias, dataset, training, history, info);
+    }
+
+    /** The manifest of a from-scratch network: trained, and tied to the model and percentage it stands beside. */
+    public ModelManifest asScratchBaselineOf(PruningInfo info) {
+        return new ModelManifest(FORMAT_VERSION, SCRATCH, runId, arrays, sizes, hiddenActivation, outputActivation,
                 bias, dataset, training, history, info);
     }
 

@@ -8,14 +8,19 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.jboss.logging.Logger;
+import org.prunelab.core.baseline.ScratchBaseline;
 import org.prunelab.core.data.Datasets;
 import org.prunelab.core.data.LabeledImages;
+import org.prunelab.core.events.PrunedVariantEvent;
 import org.prunelab.core.events.TrainedModelEvent;
 import org.prunelab.core.events.TrainingProgress;
 import org.prunelab.core.events.TrainingRequest;
 import org.prunelab.core.model.EpochMetrics;
 import org.prunelab.core.model.ModelArtifact;
 import org.prunelab.core.model.ModelManifest;
+import org.prunelab.core.model.PruningInfo;
+import org.prunelab.core.model.Sparsity;
+import org.prunelab.core.pruning.Percentage;
 import org.prunelab.core.metrics.RunGauges;
 import org.prunelab.core.model.TrainingConfig;
 import org.prunelab.core.store.ArtifactStore;
@@ -83,6 +88,30 @@ public class TrainingService {
         EpochMetrics last = result.last();
         return new TrainedModelEvent(request.runId(), id, id, cfg.dataset(), result.mlp().sizes(), cfg,
                 result.history(), last.testLoss(), last.testAccuracy(), result.secondsPerEpoch(),
-                request.methods(), request.percentages(), Instant.now().toString());
+                request.methods(), request.percentages(), request.baseline(), Instant.now().toString());
+    }
+
+    /**
+     * Trains the from-scratch network of one percentage: the hidden sizes neuron pruning leaves there, the request's
+     * data, settings and seed, a fresh start. Stored with a manifest that ties it to the run's trained model.
+     */
+    public PrunedVariantEvent trainBaseline(TrainingRequest request, TrainedModelEvent model, double percentage) {
+        TrainingConfig full = request.config();
+        TrainingConfig cfg = new TrainingConfig(full.dataset(), ScratchBaseline.hiddenSizes(full.hiddenSizes(),
+                percentage), full.epochs(), full.batchSize(), full.learningRate(), full.seed(), full.trainLimit());
+        LabeledImages[] data = loaded.get(cfg.dataset());
+        MlpTrainer.Result result = new MlpTrainer(config.batchReportEvery()).train(cfg, data[0], data[1],
+                new MlpTrainer.Progress() {
+                });
+        EpochMetrics last = result.last();
+        LOG.infof("run %s: from scratch at %s%% (hidden %s): test accuracy %.4f after %d epochs (%.1f s/epoch)",
+                request.runId(), Percentage.label(percentage), cfg.hiddenSizes(), last.testAccuracy(), cfg.epochs(),
+                result.secondsPerEpoch());
+        Sparsity sparsity = Sparsity.of(result.mlp());
+        ModelManifest manifest = ModelManifest.trained(request.runId(), result.mlp(), cfg, result.history())
+                .asScratchBaselineOf(new PruningInfo(model.modelId(), ScratchBaseline.METHOD, percentage, sparsity));
+        String id = store.putModel(new ModelArtifact(result.mlp(), manifest));
+        return new PrunedVariantEvent(request.runId(), model.modelId(), id, id, cfg.dataset(), ScratchBaseline.METHOD,
+                percentage, sparsity, cfg.seed(), model.expectedVariants());
     }
 }
