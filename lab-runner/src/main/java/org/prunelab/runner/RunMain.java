@@ -174,8 +174,9 @@ public final class RunMain {
     private static final class ProgressPrinter implements RunClient.Listener {
         @Override
         public void progress(TrainingProgress p) {
-            System.out.printf(Locale.ROOT, "[%s] epoch %d/%d: test loss %.4f, accuracy %.4f (%.1f s)%n", p.runId(),
-                    p.epoch(), p.epochs(), p.metrics().testLoss(), p.metrics().testAccuracy(), p.metrics().seconds());
+            System.out.printf(Locale.ROOT, "[%s] %s epoch %d/%d: test loss %.4f, accuracy %.4f (%.1f s)%n", p.runId(),
+                    p.describesModel() ? TrainingProgress.MODEL : p.network(), p.epoch(), p.epochs(),
+                    p.metrics().testLoss(), p.metrics().testAccuracy(), p.metrics().seconds());
         }
 
         @Override

@@ -91,6 +91,10 @@ class PipelineEndToEndTest {
                 assertTrue(s.testAccuracy() > (s.percentage() <= 50 ? 0.5 : 0.11), s.key() + " learned: " + s.testAccuracy());
                 assertTrue(!s.variantId().equals(r.trained().modelId()));
             }
+            // every network the trainer trained for the run reported its epoch, named
+            List<String> networks = r.progress().stream().map(p -> p.describesModel() ? "model" : p.network()).toList();
+            assertEquals(run[1].equals("mnist") ? List.of("model", "scratch 50%", "scratch 90%") : List.of("model"),
+                    networks.stream().sorted().toList(), "progress of " + run[0]);
             // 1 epoch on 3,000 images of a 64-32 net is far above chance (0.1) on both datasets
             assertTrue(r.trained().testAccuracy() > 0.6, "trained accuracy " + r.trained().testAccuracy());
         }

@@ -55,7 +55,8 @@ public final class ReportWriter {
             files.add(save(vsPercentage("Speed-up of the fast form over dense", "dense time / fast time", rows,
                     e -> e.speedup()), dir, "speedup"));
             files.add(save(removedShare(trained, rows), dir, "removed-share"));
-            if (!method(rows, ScratchBaseline.METHOD).isEmpty()) {
+            boolean withScratch = !method(rows, ScratchBaseline.METHOD).isEmpty();
+            if (withScratch) {
                 files.add(save(scratchVersusNeuron(run.trained().testAccuracy(), rows), dir, "scratch-vs-neuron"));
             }
             List<LayerAnalysis> layers = LayerAnalysis.of(trained);
@@ -66,7 +67,7 @@ public final class ReportWriter {
                         "layer" + l.layer() + "-neuron-norms"));
                 files.add(save(spread(l), dir, "layer" + l.layer() + "-top10-spread"));
             }
-            files.add(Files.writeString(dir.resolve("report.md"), markdown(run, trained, layers)));
+            files.add(Files.writeString(dir.resolve("report.md"), markdown(run, trained, layers, withScratch)));
             return files;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -173,7 +174,7 @@ public final class ReportWriter {
         return c;
     }
 
-    private static String markdown(RunResults run, Mlp trained, List<LayerAnalysis> layers) {
+    private static String markdown(RunResults run, Mlp trained, List<LayerAnalysis> layers, boolean withScratch) {
         StringBuilder b = new StringBuilder();
         var t = run.trained();
         b.append("# Pruning report: run ").append(run.runId()).append("\n\n");
@@ -195,7 +196,7 @@ public final class ReportWriter {
         }
         b.append("\n## Charts\n\n");
         List<String> charts = new ArrayList<>(List.of("accuracy", "loss", "inference-time", "speedup", "removed-share"));
-        if (!method(run.evaluations(), ScratchBaseline.METHOD).isEmpty()) {
+        if (withScratch) {
             charts.add("scratch-vs-neuron");
         }
         for (String name : charts) {

@@ -4,7 +4,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
@@ -12,6 +11,7 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 import org.prunelab.core.Json;
+import org.prunelab.core.baseline.ScratchBaseline;
 import org.prunelab.core.events.PruneRequest;
 import org.prunelab.core.events.PrunedVariantEvent;
 import org.prunelab.core.events.TrainedModelEvent;
@@ -66,7 +66,7 @@ public class PruneConsumer {
         try {
             PruneRequest r = Json.read(message.getPayload(), PruneRequest.class).complete();
             out = pruning.prune(r.runId(), r.modelId(), null, r.methods(), r.percentages(),
-                    r.methods().size() * r.percentages().size());
+                    ScratchBaseline.expectedVariants(r.methods(), r.percentages(), false));
         } catch (RuntimeException ex) {
             return refuse(message, ex, REQUESTS);
         }
@@ -74,10 +74,8 @@ public class PruneConsumer {
     }
 
     private CompletionStage<Void> publish(List<PrunedVariantEvent> out, Message<String> input) {
-        CompletableFuture<?>[] sent = out.stream()
-                .map(v -> KeyedMessages.send(variants, v.key(), Json.write(v)).toCompletableFuture())
-                .toArray(CompletableFuture[]::new);
-        return CompletableFuture.allOf(sent).thenCompose(v -> input.ack()).exceptionallyCompose(input::nack);
+        return KeyedMessages.ackWhenWritten(input,
+                out.stream().map(v -> KeyedMessages.send(variants, v.key(), Json.write(v))).toList());
     }
 
     private CompletionStage<Void> refuse(Message<String> message, RuntimeException e, String channel) {

@@ -1,6 +1,7 @@
 package org.prunelab.core.messaging;
 
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
@@ -17,8 +18,14 @@ public final class KeyedMessages {
 
     /** Sends one record; completes (and acks {@code input}) when the broker has it, nacks on failure. */
     public static CompletionStage<Void> sendThenAck(Emitter<String> emitter, String key, String json, Message<?> input) {
-        return send(emitter, key, json).thenCompose(v -> input.ack())
-                .exceptionallyCompose(t -> input.nack(t));
+        return ackWhenWritten(input, List.of(send(emitter, key, json)));
+    }
+
+    /** Acks {@code input} once every one of {@code writes} has completed; nacks it if any failed. */
+    public static CompletionStage<Void> ackWhenWritten(Message<?> input, List<? extends CompletionStage<Void>> writes) {
+        CompletableFuture<?>[] all = writes.stream().map(CompletionStage::toCompletableFuture)
+                .toArray(CompletableFuture[]::new);
+        return CompletableFuture.allOf(all).thenCompose(v -> input.ack()).exceptionallyCompose(input::nack);
     }
 
     /** Sends one record and completes when the broker acknowledges it. */

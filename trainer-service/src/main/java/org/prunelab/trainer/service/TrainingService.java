@@ -78,7 +78,8 @@ public class TrainingService {
                                 m.testAccuracy(), ep);
                         gauges.set(run, "trainer_epoch_test_loss", "Test cross-entropy after the epoch", m.testLoss(), ep);
                         gauges.set(run, "trainer_epoch_seconds", "Wall time of the epoch", m.seconds(), ep);
-                        progress.accept(new TrainingProgress(run, cfg.dataset(), m.epoch(), cfg.epochs(), m));
+                        progress.accept(new TrainingProgress(run, cfg.dataset(), TrainingProgress.MODEL, m.epoch(),
+                                cfg.epochs(), m));
                     }
                 });
         sample.stop(Timer.builder("trainer_training").description("Wall time of a whole training")
@@ -95,13 +96,20 @@ public class TrainingService {
      * Trains the from-scratch network of one percentage: the hidden sizes neuron pruning leaves there, the request's
      * data, settings and seed, a fresh start. Stored with a manifest that ties it to the run's trained model.
      */
-    public PrunedVariantEvent trainBaseline(TrainingRequest request, TrainedModelEvent model, double percentage) {
+    public PrunedVariantEvent trainBaseline(TrainingRequest request, TrainedModelEvent model, double percentage,
+                                            Consumer<TrainingProgress> progress) {
         TrainingConfig full = request.config();
         TrainingConfig cfg = new TrainingConfig(full.dataset(), ScratchBaseline.hiddenSizes(full.hiddenSizes(),
                 percentage), full.epochs(), full.batchSize(), full.learningRate(), full.seed(), full.trainLimit());
         LabeledImages[] data = loaded.get(cfg.dataset());
+        String network = ScratchBaseline.METHOD + " " + Percentage.label(percentage) + "%";
         MlpTrainer.Result result = new MlpTrainer(config.batchReportEvery()).train(cfg, data[0], data[1],
                 new MlpTrainer.Progress() {
+                    @Override
+                    public void epoch(EpochMetrics m) {
+                        progress.accept(new TrainingProgress(request.runId(), cfg.dataset(), network, m.epoch(),
+                                cfg.epochs(), m));
+                    }
                 });
         EpochMetrics last = result.last();
         LOG.infof("run %s: from scratch at %s%% (hidden %s): test accuracy %.4f after %d epochs (%.1f s/epoch)",
