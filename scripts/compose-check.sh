@@ -6,7 +6,8 @@
 #   4. brings up Kafka, the three services, Prometheus and the study poster on an internal network, with a small
 #      study as the request, and waits until all of its evaluations are on the `evaluations` topic,
 #   5. checks through `docker exec` that Prometheus inside the stack holds the study's series,
-#   6. prints the images' sizes and the times taken, then removes the stack (containers, network, volumes) and
+#   6. writes the run's results and report with the `report` service and checks that every chart it names is a PNG,
+#   7. prints the images' sizes and the times taken, then removes the stack (containers, network, volumes) and
 #      stops the engine it started. Images stay in the engine's store for the next run.
 # Needs: root, Debian's docker.io, docker-compose and debootstrap (.ci/run installs them), the datasets in data/
 # and the packaged services (built here when missing).
@@ -98,7 +99,7 @@ package_if_missing() {
   for m in trainer-service pruner-service evaluator-service; do
     [ -f "$m/target/quarkus-app/quarkus-run.jar" ] || missing=1
   done
-  [ -d kafka-broker/target/kafka-libs ] || missing=1
+  [ -d kafka-broker/target/kafka-libs ] && [ -d lab-runner/target/runner-libs ] || missing=1
   if [ -n "$missing" ]; then
     log "packaging the services (./mvnw package -DskipTests)"
     ./mvnw -B -ntp -q package -DskipTests
@@ -117,7 +118,7 @@ package_if_missing
 
 log "building the stack's images"
 t_build=$(date +%s)
-"${compose[@]}" build >"$dir/build.log" 2>&1 || { tail -30 "$dir/build.log"; fail "docker-compose build failed"; }
+COMPOSE_PROFILES=tools "${compose[@]}" build >"$dir/build.log" 2>&1 || { tail -30 "$dir/build.log"; fail "docker-compose build failed"; }
 build_s=$(( $(date +%s) - t_build ))
 
 n_pct=$(tr ',' '\n' <<< "$percentages" | grep -c .)
@@ -159,6 +160,25 @@ for job in trainer-service pruner-service evaluator-service; do
   [ "$up" = 1 ] || fail "Prometheus does not reach $job (up=$up)"
 done
 
+# The run's report, as a user under Docker gets it: written by the report container into a host directory
+runs_dir="$dir/runs"
+rm -rf "$runs_dir" && mkdir -p "$runs_dir"
+log "writing the report of $run_id with the report service"
+LAB_RUNS_DIR=$runs_dir "${compose[@]}" run --rm report "$run_id" >"$dir/report.log" 2>&1 \
+  || { tail -30 "$dir/report.log"; fail "the report service failed"; }
+out="$runs_dir/$run_id"
+for f in results.json results.csv report/report.md; do
+  [ -s "$out/$f" ] || fail "the report service did not write $f"
+done
+charts=$(grep -o '([a-z0-9-]*\.png)' "$out/report/report.md" | tr -d '()' | sort -u)
+n_charts=$(grep -c . <<< "$charts")
+for c in $charts; do
+  [ "$(head -c 4 "$out/report/$c" | tail -c 3)" = PNG ] || fail "report chart $c is missing or not a PNG"
+done
+[ "$(grep -c "^\(weight\|neuron\) " "$out/report/report.md")" -ge "$expected" ] || fail "the report's table lacks rows"
+log "report of $run_id: results.json, results.csv, report.md and its $n_charts PNG charts"
+rm -rf "$runs_dir"
+
 log "image sizes:"
 docker image ls --format '  {{.Repository}}:{{.Tag}}  {{.Size}}' | grep -E 'localhost/' | sort
-log "PASSED: $got evaluations of $run_id, $series accuracy series in Prometheus; image build ${build_s}s, study ${study_s}s, total $(( $(date +%s) - t0 ))s"
+log "PASSED: $got evaluations of $run_id, $series accuracy series in Prometheus, a report with $n_charts charts; image build ${build_s}s, study ${study_s}s, total $(( $(date +%s) - t0 ))s"

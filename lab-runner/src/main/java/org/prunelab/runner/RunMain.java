@@ -35,8 +35,9 @@ public final class RunMain {
               --no-baseline    skip the networks of the neuron-pruned sizes trained from scratch (trained by default)
               --evaluators N   run N evaluator instances in one consumer group (the topics have 4 partitions)
               --keep-running   stay up after the first run for requests posted to the broker (Ctrl-C stops)
-            or:    bin/run --results RUN_ID [--bootstrap 127.0.0.1:9092]
-              prints and writes the results of a run on a pipeline that is already running, once complete
+            or:    bin/run --results RUN_ID [--bootstrap 127.0.0.1:9092] [--store store] [--out runs]
+              prints and writes the results and report of a run on a pipeline that is already running, once
+              complete (--store: the artifact store the run's model is in; --out: where runs/RUN_ID/ goes)
             or:    bin/run --report runs/RUN_ID/results.json
               writes the report of a finished run again (charts, conclusions) from its results and the stored model
             """;
@@ -57,7 +58,7 @@ public final class RunMain {
             if (a.has("report")) {
                 // the report of a finished run again, from its results.json and the model in the store
                 Path json = Path.of(a.get("report", ""));
-                report(ResultsTable.read(json), json.toAbsolutePath().getParent().getParent(), store(LabHome.locate(), a));
+                report(ResultsTable.read(json), json.toAbsolutePath().getParent().getParent(), store(a));
                 return;
             }
             request = request(a);
@@ -85,12 +86,12 @@ public final class RunMain {
         Map<String, String> env = new HashMap<>();
         env.put("LAB_TIMING_WARMUPS", a.get("warmups", quick ? "1" : "2"));
         env.put("LAB_TIMING_REPETITIONS", a.get("repetitions", quick ? "3" : "7"));
-        Path runs = home.root().resolve(a.get("out", "runs"));
+        Path runs = checkoutPath(a, "out", "runs");
         Duration timeout = Duration.ofMinutes(a.getInt("timeout-minutes", 180));
 
         System.out.println("starting Kafka (KRaft) and the three services ...");
         try (Pipeline pipeline = Pipeline.start(home, home.root().resolve(".work/pipeline"),
-                home.root().resolve(a.get("store", "store")), env, a.getInt("kafka-port", 9092));
+                store(a), env, a.getInt("kafka-port", 9092));
              RunClient client = new RunClient(pipeline.bootstrap());
              LocalPrometheus prometheus = startPrometheus(a, pipeline)) {
             for (int i = 2; i <= a.getInt("evaluators", 1); i++) {
@@ -101,7 +102,7 @@ public final class RunMain {
             client.listen(new ProgressPrinter());
             client.post(Topics.TRAINING_REQUESTS, request.runId(), Json.write(request));
             System.out.printf("posted training request %s%n", Json.write(request));
-            report(client.await(request.runId(), timeout, r -> { }), runs, store(home, a));
+            report(client.await(request.runId(), timeout, r -> { }), runs, store(a));
             if (a.flag("keep-running")) {
                 System.out.printf("%nkeeping the pipeline running; post requests to %s on %s; Ctrl-C stops%n",
                         Topics.TRAINING_REQUESTS, pipeline.bootstrap());
@@ -133,16 +134,22 @@ public final class RunMain {
     /** Prints and writes the results of a run on a pipeline that is already running (bin/run --results RUN_ID). */
     private static void results(CliArgs a) {
         String runId = TrainingRequest.RunIds.checkOrCreate(a.get("results", null));
-        Path runs = LabHome.locate().root().resolve(a.get("out", "runs"));
+        Path runs = checkoutPath(a, "out", "runs");
         try (RunClient client = new RunClient(a.get("bootstrap", "127.0.0.1:9092"))) {
             System.out.printf("reading run %s from %s ...%n", runId, a.get("bootstrap", "127.0.0.1:9092"));
             report(client.await(runId, Duration.ofMinutes(a.getInt("timeout-minutes", 180)), r -> { }), runs,
-                    store(LabHome.locate(), a));
+                    store(a));
         }
     }
 
-    private static Path store(LabHome home, CliArgs a) {
-        return home.root().resolve(a.get("store", "store"));
+    private static Path store(CliArgs a) {
+        return checkoutPath(a, "store", "store");
+    }
+
+    /** The path option {@code key}: as given when absolute (the report image has no checkout), else in the checkout. */
+    private static Path checkoutPath(CliArgs a, String key, String fallback) {
+        Path p = Path.of(a.get(key, fallback));
+        return p.isAbsolute() ? p : LabHome.locate().root().resolve(p);
     }
 
     private static void report(RunResults r, Path runs, Path store) {
@@ -164,7 +171,7 @@ public final class RunMain {
             LocalKafka.sleep(2000);
             for (RunResults r : client.runs()) {
                 if (r.complete() && reported.add(r.runId())) {
-                    report(r, runs, store(LabHome.locate(), a));
+                    report(r, runs, store(a));
                 }
             }
         }

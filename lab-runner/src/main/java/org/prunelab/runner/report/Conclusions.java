@@ -1,6 +1,7 @@
 package org.prunelab.runner.report;
 
 import java.util.ArrayList;
+import java.util.DoubleSummaryStatistics;
 import java.util.List;
 import java.util.Locale;
 import org.prunelab.core.baseline.ScratchBaseline;
@@ -38,9 +39,14 @@ public final class Conclusions {
 
     /** The smallest percentage from which the fast form beats dense at every higher percentage, or NaN if none. */
     public static double fastFormWinsFrom(List<EvaluationEvent> rows, String method) {
+        return fastFormWinsFrom(rows, method, 1);
+    }
+
+    /** The smallest percentage from which the fast form's speed-up exceeds {@code over} at every higher one. */
+    static double fastFormWinsFrom(List<EvaluationEvent> rows, String method, double over) {
         List<EvaluationEvent> m = byMethod(rows, method);
         double from = Double.NaN;
-        for (int i = m.size() - 1; i >= 0 && m.get(i).speedup() > 1; i--) {
+        for (int i = m.size() - 1; i >= 0 && m.get(i).speedup() > over; i--) {
             from = m.get(i).percentage();
         }
         return from;
@@ -61,13 +67,21 @@ public final class Conclusions {
                     capital(method), base.testAccuracy(), Percentage.label(keep)));
             double wins = fastFormWinsFrom(rows, method);
             String form = method.equals("weight") ? "the CSR sparse form" : "the compacted network";
+            // beyond the noise: above the largest ratio between two timings of one network (from-scratch rows)
+            double noise = noiseRange(rows).map(DoubleSummaryStatistics::getMax).orElse(Double.NaN);
+            double clearly = Double.isNaN(noise) ? Double.NaN : fastFormWinsFrom(rows, method, noise);
             out.add(Double.isNaN(wins)
                     ? String.format(Locale.ROOT, "%s never beats dense at the largest percentage of this run.", capital(form))
-                    : String.format(Locale.ROOT, "%s beats dense from %s %% on (%.2fx there, %.2fx at %s %%).",
+                    : String.format(Locale.ROOT, "%s beats dense from %s %% on (%.2fx there, %.2fx at %s %%)%s.",
                     capital(form), Percentage.label(wins), at(m, wins).speedup(), m.get(m.size() - 1).speedup(),
-                    Percentage.label(m.get(m.size() - 1).percentage())));
+                    Percentage.label(m.get(m.size() - 1).percentage()), Double.isNaN(noise) || clearly == wins ? ""
+                            : Double.isNaN(clearly) ? String.format(Locale.ROOT,
+                            "; never by more than the timing noise (%.2fx)", noise)
+                            : String.format(Locale.ROOT, "; by more than the timing noise (%.2fx) from %s %% on",
+                            noise, Percentage.label(clearly))));
         }
         scratchVersusNeuron(rows).ifPresent(out::add);
+        timingNoise(rows).ifPresent(out::add);
         return out;
     }
 
@@ -86,12 +100,36 @@ public final class Conclusions {
         EvaluationEvent neuronThere = neuron.stream().filter(e -> e.percentage() == last.percentage()).findFirst()
                 .orElse(null);
         double keep = keepsAccuracyUpTo(rows, ScratchBaseline.METHOD, base.testAccuracy());
+        // training noise can put one percentage just below the line and later ones above it again: count them all
+        List<EvaluationEvent> within = scratch.stream()
+                .filter(e -> e.testAccuracy() >= base.testAccuracy() - ONE_POINT).toList();
         return java.util.Optional.of(String.format(Locale.ROOT, "Networks of the neuron-pruned sizes trained from "
                         + "scratch stay within 1 point of the unpruned accuracy up to %s %% (neuron pruning without "
-                        + "retraining: up to %s %%); at %s %% from scratch reaches %.4f%s.",
-                Percentage.label(keep), Percentage.label(keepsAccuracyUpTo(rows, "neuron")),
+                        + "retraining: up to %s %%), and are within it at %d of their %d percentages%s; at %s %% from "
+                        + "scratch reaches %.4f%s.",
+                Percentage.label(keep), Percentage.label(keepsAccuracyUpTo(rows, "neuron")), within.size(),
+                scratch.size(), within.isEmpty() ? "" : " (the largest: "
+                        + Percentage.label(within.get(within.size() - 1).percentage()) + " %)",
                 Percentage.label(last.percentage()), last.testAccuracy(), neuronThere == null ? ""
                         : String.format(Locale.ROOT, ", neuron pruning %.4f", neuronThere.testAccuracy())));
+    }
+
+    /**
+     * How far apart two timings of one network fall in this run: a from-scratch row times the same network as
+     * "dense" and as "compacted", so its speed-up would be 1.00x without noise. Empty without from-scratch rows.
+     */
+    static java.util.Optional<String> timingNoise(List<EvaluationEvent> rows) {
+        return noiseRange(rows).map(r -> String.format(Locale.ROOT, "Timing noise: each from-scratch row times one "
+                + "network twice (its dense and compacted forms are the same network), and those ratios range from "
+                + "%.2fx to %.2fx in this run; speed-ups inside that range are not evidence of a difference.",
+                r.getMin(), r.getMax()));
+    }
+
+    /** The speed-ups of the from-scratch rows (each one network timed twice), or empty without such rows. */
+    private static java.util.Optional<DoubleSummaryStatistics> noiseRange(List<EvaluationEvent> rows) {
+        DoubleSummaryStatistics r = byMethod(rows, ScratchBaseline.METHOD).stream()
+                .mapToDouble(EvaluationEvent::speedup).summaryStatistics();
+        return r.getCount() == 0 ? java.util.Optional.empty() : java.util.Optional.of(r);
     }
 
     private static EvaluationEvent at(List<EvaluationEvent> m, double p) {

@@ -43,4 +43,24 @@ class ConclusionsTest {
         assertEquals("The CSR sparse form beats dense from 80 % on (1.50x there, 30.00x at 99 %).", s.get(1));
         assertEquals("Neuron pruning stays within 1 point of the unpruned accuracy (0.9800) up to 0 %.", s.get(2));
     }
+
+    @Test
+    void fromScratchNetworksAreComparedWithNeuronPruningAndTimeTheNoise() {
+        List<EvaluationEvent> withScratch = new java.util.ArrayList<>(rows);
+        // within one point at 50 and 90 (0.972 and 0.975 >= 0.970), not at 80 (0.965); ratios of one network 0.8-1.3x
+        withScratch.addAll(List.of(row("scratch", 50, 0.972, 1.3), row("scratch", 80, 0.965, 0.8),
+                row("scratch", 90, 0.975, 1.0)));
+        List<String> s = Conclusions.sentences(withScratch);
+        assertEquals("Networks of the neuron-pruned sizes trained from scratch stay within 1 point of the unpruned "
+                + "accuracy up to 50 % (neuron pruning without retraining: up to 0 %), and are within it at 2 of their "
+                + "3 percentages (the largest: 90 %); at 90 % from scratch reaches 0.9750.", s.get(4));
+        assertTrue(s.get(5).contains("range from 0.80x to 1.30x"), s.get(5));
+        // weight: 1.5x from 80 % is beyond 1.30x; neuron: 2.5x from 50 % too, so no second clause there
+        assertEquals("The CSR sparse form beats dense from 80 % on (1.50x there, 30.00x at 99 %).", s.get(1));
+        assertEquals(50, Conclusions.fastFormWinsFrom(withScratch, "neuron", 1.3));
+        withScratch.add(row("scratch", 95, 0.9, 2.0)); // noise up to 2.0x: weight clearly wins only from 90 % (4.0x)
+        assertEquals("The CSR sparse form beats dense from 80 % on (1.50x there, 30.00x at 99 %); by more than the "
+                + "timing noise (2.00x) from 90 % on.", Conclusions.sentences(withScratch).get(1));
+        assertEquals(4, Conclusions.sentences(rows).size(), "no from-scratch sentences without from-scratch rows");
+    }
 }
