@@ -103,13 +103,14 @@ public final class Conclusions {
         // training noise can put one percentage just below the line and later ones above it again: count them all
         List<EvaluationEvent> within = scratch.stream()
                 .filter(e -> e.testAccuracy() >= base.testAccuracy() - ONE_POINT).toList();
+        boolean beyond = !within.isEmpty() && within.get(within.size() - 1).percentage() > keep;
         return java.util.Optional.of(String.format(Locale.ROOT, "Networks of the neuron-pruned sizes trained from "
                         + "scratch stay within 1 point of the unpruned accuracy up to %s %% (neuron pruning without "
-                        + "retraining: up to %s %%), and are within it at %d of their %d percentages%s; at %s %% from "
-                        + "scratch reaches %.4f%s.",
-                Percentage.label(keep), Percentage.label(keepsAccuracyUpTo(rows, "neuron")), within.size(),
-                scratch.size(), within.isEmpty() ? "" : " (the largest: "
-                        + Percentage.label(within.get(within.size() - 1).percentage()) + " %)",
+                        + "retraining: up to %s %%)%s; at %s %% from scratch reaches %.4f%s.",
+                Percentage.label(keep), Percentage.label(keepsAccuracyUpTo(rows, "neuron")), !beyond ? ""
+                        : String.format(Locale.ROOT, ", and are within it at %d of their %d percentages (the largest: "
+                        + "%s %%)", within.size(), scratch.size(),
+                        Percentage.label(within.get(within.size() - 1).percentage())),
                 Percentage.label(last.percentage()), last.testAccuracy(), neuronThere == null ? ""
                         : String.format(Locale.ROOT, ", neuron pruning %.4f", neuronThere.testAccuracy())));
     }

@@ -192,7 +192,7 @@ public final class ReportWriter {
                             + "(Gini %.2f, busiest neuron %.1fx the mean): %s%n", l.layer(), l.in(), l.out(),
                     l.out() - s.neuronsWithNone(), l.out(), s.gini(), s.maxOverMean(),
                     s.gini() < 0.5 ? "spread over most neurons, so removing whole neurons also removes important weights"
-                            : "concentrated in few neurons"));
+                            : "spread unevenly, so some neurons hold far more of them than others"));
         }
         b.append("\n## Charts\n\n");
         List<String> charts = new ArrayList<>(List.of("accuracy", "loss", "inference-time", "speedup", "removed-share"));
