@@ -118,8 +118,7 @@ class ResilienceTest {
     void aKilledEvaluatorRestartedMidRunLetsTheRunFinishWithEveryResultOnce() {
         String run = "crash-evaluator";
         // a wider network, so that evaluating its 16 variants takes long enough (about 2 s each) to crash in between
-        lab.client.post(Topics.TRAINING_REQUESTS, run, "{\"runId\":\"" + run + "\",\"hiddenSizes\":[1000,1000],"
-                + "\"epochs\":1,\"trainLimit\":640,\"seed\":5,\"percentages\":[0,25,50,60,70,80,90,95]}");
+        lab.client.post(Topics.TRAINING_REQUESTS, run, wideRequest(run, 5, "0,25,50,60,70,80,90,95"));
         RunResults r = lab.client.run(run);
         waitUntil(() -> r.evaluations().size() >= 3, "run did not start evaluating");
         lab.pipeline.crashAndRestart("evaluator-service");
@@ -131,8 +130,7 @@ class ResilienceTest {
     void aKilledPrunerRestartedMidRunLetsTheRunFinishWithEveryResultOnce() {
         String run = "crash-pruner";
         // a wider network makes pruning slow enough (about 0.2 s a variant) to be caught in the middle
-        lab.client.post(Topics.TRAINING_REQUESTS, run, "{\"runId\":\"" + run + "\",\"hiddenSizes\":[1000,1000],"
-                + "\"epochs\":1,\"trainLimit\":640,\"seed\":3,\"percentages\":[0,25,50,60,70,80,90,95,97,99]}");
+        lab.client.post(Topics.TRAINING_REQUESTS, run, wideRequest(run, 3, "0,25,50,60,70,80,90,95,97,99"));
         RunResults r = lab.client.run(run);
         waitUntil(() -> r.variantRecords() >= 2, "pruning did not start");
         lab.pipeline.crashAndRestart("pruner-service");
@@ -156,6 +154,12 @@ class ResilienceTest {
         } finally {
             lab.pipeline.stopService("evaluator-service-2");
         }
+    }
+
+    /** A quickly trained but wide network (1000-1000), so that pruning and evaluating it take long enough to crash. */
+    private static String wideRequest(String run, int seed, String percentages) {
+        return "{\"runId\":\"" + run + "\",\"hiddenSizes\":[1000,1000],\"epochs\":1,\"trainLimit\":640,"
+                + "\"seed\":" + seed + ",\"percentages\":[" + percentages + "]}";
     }
 
     private static void waitUntil(java.util.function.BooleanSupplier condition, String failure) {

@@ -54,7 +54,9 @@ public final class ReportWriter {
             files.add(save(inferenceTime(rows), dir, "inference-time"));
             files.add(save(vsPercentage("Speed-up of the fast form over dense", "dense time / fast time", rows,
                     e -> e.speedup()), dir, "speedup"));
-            files.add(save(removedShare(trained, rows), dir, "removed-share"));
+            // each share prunes the whole model again: computed once, for the chart and the table
+            List<Share> shares = shares(trained, rows);
+            files.add(save(removedShare(shares), dir, "removed-share"));
             boolean withScratch = !method(rows, ScratchBaseline.METHOD).isEmpty();
             if (withScratch) {
                 files.add(save(scratchVersusNeuron(run.trained().testAccuracy(), rows), dir, "scratch-vs-neuron"));
@@ -67,7 +69,7 @@ public final class ReportWriter {
                         "layer" + l.layer() + "-neuron-norms"));
                 files.add(save(spread(l), dir, "layer" + l.layer() + "-top10-spread"));
             }
-            files.add(Files.writeString(dir.resolve("report.md"), markdown(run, trained, layers, withScratch)));
+            files.add(Files.writeString(dir.resolve("report.md"), markdown(run, layers, withScratch, shares)));
             return files;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -123,13 +125,23 @@ public final class ReportWriter {
         return c;
     }
 
-    private static XYChart removedShare(Mlp trained, List<EvaluationEvent> rows) {
+    /** The share of all weights each method removes at one of the run's percentages. */
+    private record Share(double percentage, double weight, double neuron) {
+    }
+
+    private static List<Share> shares(Mlp trained, List<EvaluationEvent> rows) {
+        return rows.stream().mapToDouble(EvaluationEvent::percentage).distinct().sorted()
+                .mapToObj(p -> new Share(p, RemovedShare.of(trained, PruningMethod.WEIGHT, p),
+                        RemovedShare.of(trained, PruningMethod.NEURON, p))).toList();
+    }
+
+    private static XYChart removedShare(List<Share> shares) {
         XYChart c = xy("Share of all weights removed", "share of the network's weights");
-        double[] p = rows.stream().mapToDouble(EvaluationEvent::percentage).distinct().sorted().toArray();
-        for (PruningMethod m : PruningMethod.values()) {
-            double[] share = java.util.Arrays.stream(p).map(x -> RemovedShare.of(trained, m, x)).toArray();
-            c.addSeries(m.id() + " pruning", p, share).setMarker(SeriesMarkers.CIRCLE);
-        }
+        double[] p = shares.stream().mapToDouble(Share::percentage).toArray();
+        c.addSeries("weight pruning", p, shares.stream().mapToDouble(Share::weight).toArray())
+                .setMarker(SeriesMarkers.CIRCLE);
+        c.addSeries("neuron pruning", p, shares.stream().mapToDouble(Share::neuron).toArray())
+                .setMarker(SeriesMarkers.CIRCLE);
         return c;
     }
 
@@ -139,7 +151,7 @@ public final class ReportWriter {
         List<String> x = new ArrayList<>();
         List<Long> y = new ArrayList<>();
         for (int b = 0; b < h.counts().length; b++) {
-            x.add(String.format(Locale.ROOT, "%.3g", (h.edges()[b] + h.edges()[b + 1]) / 2));
+            x.add(String.format(Locale.ROOT, "%.3g", h.centre(b)));
             y.add(h.counts()[b]);
         }
         c.addSeries("count", x, y);
@@ -174,7 +186,8 @@ public final class ReportWriter {
         return c;
     }
 
-    private static String markdown(RunResults run, Mlp trained, List<LayerAnalysis> layers, boolean withScratch) {
+    private static String markdown(RunResults run, List<LayerAnalysis> layers, boolean withScratch,
+                                   List<Share> shares) {
         StringBuilder b = new StringBuilder();
         var t = run.trained();
         b.append("# Pruning report: run ").append(run.runId()).append("\n\n");
@@ -210,9 +223,10 @@ public final class ReportWriter {
             b.append('\n');
         }
         b.append("## Share of all weights removed\n\n| percentage | weight | neuron |\n|---|---|---|\n");
-        run.evaluations().stream().mapToDouble(EvaluationEvent::percentage).distinct().sorted().forEach(p ->
-                b.append(String.format(Locale.ROOT, "| %s | %.4f | %.4f |%n", Percentage.label(p),
-                        RemovedShare.of(trained, PruningMethod.WEIGHT, p), RemovedShare.of(trained, PruningMethod.NEURON, p))));
+        for (Share s : shares) {
+            b.append(String.format(Locale.ROOT, "| %s | %.4f | %.4f |%n", Percentage.label(s.percentage()), s.weight(),
+                    s.neuron()));
+        }
         b.append("\n## Results\n\n```\n").append(ResultsTable.format(run)).append("```\n");
         return b.toString();
     }

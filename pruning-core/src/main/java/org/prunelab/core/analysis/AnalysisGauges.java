@@ -39,7 +39,7 @@ public final class AnalysisGauges {
     private static void bins(RunGauges gauges, String run, String dataset, String layer, String name,
                              String description, Histogram h) {
         for (int b = 0; b < h.counts().length; b++) {
-            String centre = String.format(Locale.ROOT, "%.5g", (h.edges()[b] + h.edges()[b + 1]) / 2);
+            String centre = String.format(Locale.ROOT, "%.5g", h.centre(b));
             gauges.set(run, name, description, h.counts()[b], "dataset", dataset, "layer", layer, "bin", centre);
         }
     }

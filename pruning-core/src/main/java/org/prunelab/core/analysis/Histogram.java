@@ -40,6 +40,11 @@ public record Histogram(double[] edges, long[] counts) {
         return max > min ? of(values, bins, min, max) : of(values, bins, min - 0.5, min + 0.5);
     }
 
+    /** The middle of bin {@code b}, which names the bin in charts and metrics. */
+    public double centre(int b) {
+        return (edges[b] + edges[b + 1]) / 2;
+    }
+
     public long total() {
         long t = 0;
         for (long c : counts) {

@@ -12,7 +12,7 @@ final class Dl4jForm extends FormShape {
     private final MultiLayerNetwork net;
 
     Dl4jForm(Mlp mlp, int batchSize, int threads) {
-        super("dl4j", batchSize, threads, mlp.layer(0).in(), mlp.layer(mlp.layers().size() - 1).out());
+        super("dl4j", batchSize, threads, mlp);
         this.net = Dl4jNetworks.fromMlp(mlp);
     }
 

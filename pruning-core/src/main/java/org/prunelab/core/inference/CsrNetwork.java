@@ -15,7 +15,7 @@ public final class CsrNetwork extends FormShape {
     private final float[] logits;
 
     public CsrNetwork(Mlp mlp) {
-        super("csr", CsrLayer.TILE, 1, mlp.layer(0).in(), mlp.layer(mlp.layers().size() - 1).out());
+        super("csr", CsrLayer.TILE, 1, mlp);
         for (Layer l : mlp.layers()) {
             layers.add(new CsrLayer(l));
         }

@@ -24,7 +24,7 @@ public final class DenseNetwork extends FormShape {
     }
 
     DenseNetwork(String name, Mlp mlp, int batchSize, int threads) {
-        super(name, batchSize, threads, mlp.layer(0).in(), mlp.layer(mlp.layers().size() - 1).out());
+        super(name, batchSize, threads, mlp);
         int inputs = inputs();
         // Everything is held as column-major transposes: row-major W [in, out] is column-major W^T [out, in], and
         // row-major activations [batch, n] are column-major [n, batch]. Then Z^T = W^T X^T is one gemm whose

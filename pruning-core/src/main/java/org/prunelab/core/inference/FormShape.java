@@ -11,12 +11,13 @@ public abstract class FormShape implements InferenceForm {
     private final int inputs;
     private final int classes;
 
-    protected FormShape(String name, int batchSize, int threads, int inputs, int classes) {
+    /** The shape of a form of {@code mlp}: its first layer's inputs, its last layer's outputs. */
+    protected FormShape(String name, int batchSize, int threads, org.prunelab.core.model.Mlp mlp) {
         this.name = name;
         this.batchSize = batchSize;
         this.threads = threads;
-        this.inputs = inputs;
-        this.classes = classes;
+        this.inputs = mlp.layer(0).in();
+        this.classes = mlp.layer(mlp.layers().size() - 1).out();
     }
 
     @Override

@@ -25,8 +25,9 @@ import org.prunelab.trainer.service.TrainingService;
 /**
  * training-requests -> train the model and (if the request asks for the baseline) the from-scratch networks -> the
  * model to trained-models, the from-scratch networks to pruned-variants. Every epoch goes to training-progress. The
- * request is acknowledged only once all its records are written. A request that cannot be read, is invalid or fails is nacked with the reason, which the
- * dead-letter-queue failure strategy turns into a record on the dead-letter topic.
+ * request is acknowledged only once all its records are written. A request that cannot be read, is invalid or fails
+ * is nacked with the reason, which the dead-letter-queue failure strategy turns into a record on the dead-letter
+ * topic.
  */
 @ApplicationScoped
 public class TrainingRequestConsumer {

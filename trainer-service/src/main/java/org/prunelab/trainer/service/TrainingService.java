@@ -52,8 +52,7 @@ public class TrainingService {
     /** @param request an already completed (validated) request */
     public TrainedModelEvent train(TrainingRequest request, Consumer<TrainingProgress> progress) {
         TrainingConfig cfg = request.config();
-        LabeledImages[] data = loaded.computeIfAbsent(cfg.dataset(),
-                name -> new LabeledImages[]{datasets.train(name), datasets.test(name)});
+        LabeledImages[] data = data(cfg.dataset());
         LOG.infof("run %s: training %s", request.runId(), cfg);
         String run = request.runId();
         String[] ds = {"dataset", cfg.dataset()};
@@ -101,7 +100,7 @@ public class TrainingService {
         TrainingConfig full = request.config();
         TrainingConfig cfg = new TrainingConfig(full.dataset(), ScratchBaseline.hiddenSizes(full.hiddenSizes(),
                 percentage), full.epochs(), full.batchSize(), full.learningRate(), full.seed(), full.trainLimit());
-        LabeledImages[] data = loaded.get(cfg.dataset());
+        LabeledImages[] data = data(cfg.dataset());
         String network = ScratchBaseline.METHOD + " " + Percentage.label(percentage) + "%";
         MlpTrainer.Result result = new MlpTrainer(config.batchReportEvery()).train(cfg, data[0], data[1],
                 new MlpTrainer.Progress() {
@@ -121,5 +120,10 @@ public class TrainingService {
         String id = store.putModel(new ModelArtifact(result.mlp(), manifest));
         return new PrunedVariantEvent(request.runId(), model.modelId(), id, id, cfg.dataset(), ScratchBaseline.METHOD,
                 percentage, sparsity, cfg.seed(), model.expectedVariants());
+    }
+
+    /** The dataset's training and test images, read once per service. */
+    private LabeledImages[] data(String dataset) {
+        return loaded.computeIfAbsent(dataset, name -> new LabeledImages[]{datasets.train(name), datasets.test(name)});
     }
 }
