@@ -32,7 +32,7 @@ public final class ResultsTable {
         }
         b.append(HEADER).append('\n');
         for (EvaluationEvent e : run.evaluations()) {
-            b.append(String.format(Locale.ROOT, "%-7s %5s %8.4f %8.4f %8.4f %10.1f %-8s %10.1f %7.2fx%n", e.method(),
+            b.append(String.format(Locale.ROOT, "%-7s %5s %8.4f %8.4f %8.4f %10.1f %-8s %10.1f %7.2fx%n", e.method().id(),
                     Percentage.label(e.percentage()), e.sparsity().overall(), e.testLoss(), e.testAccuracy(),
                     e.dense().wallMedianMs(), e.fastForm(), e.fast().wallMedianMs(), e.speedup()));
         }
@@ -45,7 +45,7 @@ public final class ResultsTable {
         StringBuilder csv = new StringBuilder(CSV_HEADER).append('\n');
         for (EvaluationEvent e : rows) {
             csv.append(String.format(Locale.ROOT, "%s,%s,%s,%s,%s,%.6f,%d,%.6f,%.6f,%.3f,%.3f,%.3f,%s,%.3f,%.3f,%.3f,%.4f,%.3g,%d,%d%n",
-                    e.runId(), e.dataset(), e.modelId(), e.method(), Percentage.label(e.percentage()),
+                    e.runId(), e.dataset(), e.modelId(), e.method().id(), Percentage.label(e.percentage()),
                     e.sparsity().overall(), e.fastParameters(), e.testLoss(), e.testAccuracy(), e.dense().wallMedianMs(),
                     e.dense().wallMinMs(), e.dense().wallMaxMs(), e.fastForm(), e.fast().wallMedianMs(),
                     e.fast().wallMinMs(), e.fast().wallMaxMs(), e.speedup(), e.fastMaxAbsDiff(), e.dense().threads(),

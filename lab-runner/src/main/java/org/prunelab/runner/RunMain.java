@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.prunelab.core.Json;
-import org.prunelab.core.cli.CliArgs;
+import org.prunelab.runner.tools.CliArgs;
 import org.prunelab.core.events.EvaluationEvent;
 import org.prunelab.core.events.Topics;
 import org.prunelab.core.events.TrainedModelEvent;
@@ -195,7 +195,7 @@ public final class RunMain {
         @Override
         public void evaluated(EvaluationEvent e, RunResults run) {
             System.out.printf(Locale.ROOT, "[%s] evaluated %d/%d: %s %s%% accuracy %.4f, %s %.2fx%n", e.runId(),
-                    run.evaluations().size(), run.expected(), e.method(), Percentage.label(e.percentage()),
+                    run.evaluations().size(), run.expected(), e.method().id(), Percentage.label(e.percentage()),
                     e.testAccuracy(), e.fastForm(), e.speedup());
         }
 

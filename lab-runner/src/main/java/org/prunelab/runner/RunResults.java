@@ -75,7 +75,7 @@ public final class RunResults {
     /** Evaluations, one per variant, ordered by method then percentage. */
     public synchronized List<EvaluationEvent> evaluations() {
         return evaluations.values().stream()
-                .sorted(Comparator.comparing(EvaluationEvent::method).reversed()
+                .sorted(Comparator.comparing(EvaluationEvent::method)
                         .thenComparingDouble(EvaluationEvent::percentage))
                 .toList();
     }

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.prunelab.core.events.EvaluationEvent;
 import org.prunelab.core.events.Topics;
+import org.prunelab.core.pruning.Method;
 import org.prunelab.core.store.ArtifactStore;
 import org.prunelab.runner.report.ReportWriter;
 
@@ -75,15 +76,15 @@ class PipelineEndToEndTest {
                     // between DL4J's output() and our gemm)
                     assertEquals(r.trained().testAccuracy(), e.testAccuracy(), 1e-4, e.key());
                     assertEquals(0.0, e.sparsity().overall(), 1e-9);
-                } else if (e.method().equals("scratch")) {
+                } else if (e.method() == Method.SCRATCH) {
                     assertEquals(0.0, e.sparsity().overall(), 1e-9, e.key() + " is a dense, smaller network");
                 } else {
                     assertTrue(e.sparsity().overall() > 0, e.key());
                 }
             }
             // a from-scratch network has exactly the weights of the compacted neuron-pruned network at its percentage
-            for (EvaluationEvent s : evals.stream().filter(e -> e.method().equals("scratch")).toList()) {
-                EvaluationEvent n = evals.stream().filter(e -> e.method().equals("neuron")
+            for (EvaluationEvent s : evals.stream().filter(e -> e.method() == Method.SCRATCH).toList()) {
+                EvaluationEvent n = evals.stream().filter(e -> e.method() == Method.NEURON
                         && e.percentage() == s.percentage()).findFirst().orElseThrow();
                 assertEquals(n.fastParameters(), s.fastParameters(), s.key());
                 assertEquals(s.fastParameters(), s.sparsity().nonZeros(), s.key() + " is dense");

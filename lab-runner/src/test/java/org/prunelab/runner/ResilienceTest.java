@@ -20,6 +20,7 @@ import org.prunelab.core.Json;
 import org.prunelab.core.events.EvaluationEvent;
 import org.prunelab.core.events.PrunedVariantEvent;
 import org.prunelab.core.events.Topics;
+import org.prunelab.core.pruning.Method;
 
 /**
  * Bad input, crashes and scale against the real broker: every bad record is dead-lettered with its reason and the
@@ -57,7 +58,7 @@ class ResilienceTest {
         Files.write(store.resolve(tamperedId + ".npz"), bytes);
 
         String goodVariant = Json.write(new PrunedVariantEvent("bad-v", modelId, variant.variantId(),
-                variant.variantId(), "mnist", "weight", 50, variant.sparsity(), 7, 1));
+                variant.variantId(), "mnist", Method.WEIGHT, 50, variant.sparsity(), 7, 1));
         List<Bad> bad = List.of(
                 new Bad(Topics.TRAINING_REQUESTS, "{\"runId\": \"res-bad-1\", ", "invalid TrainingRequest JSON"),
                 new Bad(Topics.TRAINING_REQUESTS, "{\"runId\":\"bad-2\",\"epochs\":\"ten\"}", "invalid TrainingRequest JSON"),

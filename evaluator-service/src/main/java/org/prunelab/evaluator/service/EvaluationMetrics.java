@@ -4,8 +4,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.prunelab.core.events.EvaluationEvent;
-import org.prunelab.core.events.Timing;
-import org.prunelab.core.metrics.RunGauges;
+import org.prunelab.core.inference.Timing;
+import org.prunelab.support.metrics.RunGauges;
 import org.prunelab.core.pruning.Percentage;
 import org.prunelab.evaluator.config.EvaluatorConfig;
 
@@ -24,7 +24,7 @@ public class EvaluationMetrics {
     }
 
     public void record(EvaluationEvent e) {
-        String[] tags = {"dataset", e.dataset(), "method", e.method(), "percentage", Percentage.label(e.percentage())};
+        String[] tags = {"dataset", e.dataset(), "method", e.method().id(), "percentage", Percentage.label(e.percentage())};
         String run = e.runId();
         gauges.set(run, "pruning_test_accuracy_ratio", "Test accuracy of the pruned variant", e.testAccuracy(), tags);
         gauges.set(run, "pruning_test_loss", "Test cross-entropy of the pruned variant", e.testLoss(), tags);
@@ -36,7 +36,7 @@ public class EvaluationMetrics {
         timing(run, tags, e.dense());
         timing(run, tags, e.fast());
         Counter.builder("evaluator_evaluations").description("Variants evaluated")
-                .tags("dataset", e.dataset(), "method", e.method()).register(registry).increment();
+                .tags("dataset", e.dataset(), "method", e.method().id()).register(registry).increment();
     }
 
     /** A variant that arrived again and was answered from the recorded result. */

@@ -5,21 +5,18 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
-import org.prunelab.core.baseline.ScratchBaseline;
 import org.prunelab.core.data.Datasets;
 import org.prunelab.core.data.LabeledImages;
 import org.prunelab.core.events.EvaluationEvent;
 import org.prunelab.core.events.PrunedVariantEvent;
-import org.prunelab.core.events.Timing;
-import org.prunelab.core.inference.CompactedNetwork;
-import org.prunelab.core.inference.CsrNetwork;
 import org.prunelab.core.inference.DenseNetwork;
 import org.prunelab.core.inference.InferenceForm;
 import org.prunelab.core.inference.InferenceTimer;
+import org.prunelab.core.inference.Timing;
 import org.prunelab.core.model.Mlp;
 import org.prunelab.core.model.ModelArtifact;
 import org.prunelab.core.model.PruningInfo;
-import org.prunelab.core.pruning.PruningMethod;
+import org.prunelab.core.pruning.Method;
 import org.prunelab.core.Json;
 import org.prunelab.core.store.ArtifactStore;
 import org.prunelab.core.store.ResultLedger;
@@ -28,23 +25,25 @@ import org.prunelab.core.training.NativeThreads;
 import org.prunelab.evaluator.config.EvaluatorConfig;
 
 /**
- * Evaluates one pruned variant: test loss and accuracy of the dense pruned model, its fast form (CSR for weight
- * pruning, compacted for neuron pruning and for from-scratch networks) checked against the dense outputs, and both
- * timed on the CPU.
+ * Evaluates one pruned variant: test loss and accuracy of the dense pruned model, its method's fast form checked
+ * against the dense outputs, and both timed on the CPU. Each variant is evaluated once; its figures and the outcome
+ * go to {@link EvaluationMetrics}.
  */
 @ApplicationScoped
 public class EvaluationService {
     private static final Logger LOG = Logger.getLogger(EvaluationService.class);
 
     private final EvaluatorConfig config;
+    private final EvaluationMetrics metrics;
     private final Datasets datasets;
     private final ArtifactStore store;
     private final ResultLedger ledger;
     private final Map<String, LabeledImages> testSets = new ConcurrentHashMap<>();
     private final String instance;
 
-    public EvaluationService(EvaluatorConfig config) {
+    public EvaluationService(EvaluatorConfig config, EvaluationMetrics metrics) {
         this.config = config;
+        this.metrics = metrics;
         this.datasets = new Datasets(config.dataDir());
         this.store = new ArtifactStore(config.storeDir());
         this.ledger = new ResultLedger(store.root());
@@ -61,35 +60,38 @@ public class EvaluationService {
      * repeated message, or another replica's work) gets that same result back, not a second evaluation.
      */
     public Outcome evaluateOnce(PrunedVariantEvent v) {
-        v.validate();
-        var done = ledger.find(v.key());
-        if (done.isPresent()) {
-            LOG.infof("%s: already evaluated, publishing the recorded result", v.key());
-            return new Outcome(done.get(), v.key(), false);
+        try {
+            v.validate();
+            var done = ledger.find(v.key());
+            if (done.isPresent()) {
+                LOG.infof("%s: already evaluated, publishing the recorded result", v.key());
+                metrics.duplicate();
+                return new Outcome(done.get(), v.key(), false);
+            }
+            String recorded = ledger.recordIfAbsent(v.key(), Json.write(evaluate(v)));
+            // the recorded result, which is another replica's when it won the race, is what the metrics show
+            metrics.record(Json.read(recorded, EvaluationEvent.class));
+            return new Outcome(recorded, v.key(), true);
+        } catch (RuntimeException e) {
+            metrics.failed();
+            throw e;
         }
-        EvaluationEvent result = evaluate(v);
-        String recorded = ledger.recordIfAbsent(v.key(), Json.write(result));
-        return new Outcome(recorded, v.key(), true);
     }
 
     public EvaluationEvent evaluate(PrunedVariantEvent v) {
-        String method = ScratchBaseline.checkVariantMethod(v.method());
-        boolean weight = method.equals(PruningMethod.WEIGHT.id());
+        Method method = v.method();
         ModelArtifact artifact = ModelArtifact.fromNpz(store.get(v.variantId(), v.sha256()));
         PruningInfo info = artifact.manifest().pruning();
-        if (info == null || !info.method().equals(method) || info.percentage() != v.percentage()
+        if (info == null || info.method() != method || info.percentage() != v.percentage()
                 || !info.parentArtifactId().equals(v.modelId())) {
-            throw new IllegalArgumentException("artifact " + v.variantId() + " is not the " + v.method() + " "
+            throw new IllegalArgumentException("artifact " + v.variantId() + " is not the " + method.id() + " "
                     + v.percentage() + "% variant of model " + v.modelId() + " that the event announces");
         }
         LabeledImages test = testSets.computeIfAbsent(v.dataset(), datasets::test);
         Mlp mlp = artifact.mlp();
 
         InferenceForm dense = new DenseNetwork(mlp, config.denseBatch(), config.blasThreads());
-        // a from-scratch network has no zeros to skip: its compacted form is itself, timed like the neuron variants
-        InferenceForm fast = weight
-                ? new CsrNetwork(mlp)
-                : CompactedNetwork.form(mlp, config.denseBatch(), config.blasThreads());
+        InferenceForm fast = method.fastForm().build(mlp, config.denseBatch(), config.blasThreads());
         float[] denseOut = dense.forwardAll(test.pixels(), test.count());
         float[] fastOut = fast.forwardAll(test.pixels(), test.count());
         double diff = InferenceTimer.maxAbsDiff(denseOut, fastOut);
@@ -103,8 +105,7 @@ public class EvaluationService {
         InferenceTimer timer = new InferenceTimer(config.warmups(), config.repetitions());
         Timing denseTime = timer.time(dense, test.pixels(), timed);
         Timing fastTime = timer.time(fast, test.pixels(), timed);
-        long fastParams = weight ? ((CsrNetwork) fast).nonZeros()
-                : CompactedNetwork.compact(mlp).parameters();
+        long fastParams = method.fastForm().parameters(mlp);
         LOG.infof("%s: accuracy %.4f, dense %.1f ms, %s %.1f ms", v.key(), eval.accuracy(), denseTime.wallMedianMs(),
                 fast.name(), fastTime.wallMedianMs());
         return new EvaluationEvent(v.runId(), v.modelId(), v.variantId(), v.dataset(), method, v.percentage(),

@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.DoubleSummaryStatistics;
 import java.util.List;
 import java.util.Locale;
-import org.prunelab.core.baseline.ScratchBaseline;
 import org.prunelab.core.events.EvaluationEvent;
+import org.prunelab.core.pruning.Method;
 import org.prunelab.core.pruning.Percentage;
 
 /** Sentences drawn from a run's own numbers, for the report. */
@@ -20,13 +20,13 @@ public final class Conclusions {
      * The largest percentage up to which every variant of the method stays within one point of its 0 % accuracy,
      * or NaN when the method has no 0 % variant to compare with.
      */
-    public static double keepsAccuracyUpTo(List<EvaluationEvent> rows, String method) {
+    public static double keepsAccuracyUpTo(List<EvaluationEvent> rows, Method method) {
         EvaluationEvent base = byMethod(rows, method).stream().filter(e -> e.percentage() == 0).findFirst().orElse(null);
         return base == null ? Double.NaN : keepsAccuracyUpTo(rows, method, base.testAccuracy());
     }
 
     /** The largest percentage up to which every variant of the method stays within one point of {@code base}. */
-    static double keepsAccuracyUpTo(List<EvaluationEvent> rows, String method, double base) {
+    static double keepsAccuracyUpTo(List<EvaluationEvent> rows, Method method, double base) {
         double upTo = 0;
         for (EvaluationEvent e : byMethod(rows, method)) {
             if (e.testAccuracy() < base - ONE_POINT) {
@@ -38,12 +38,12 @@ public final class Conclusions {
     }
 
     /** The smallest percentage from which the fast form beats dense at every higher percentage, or NaN if none. */
-    public static double fastFormWinsFrom(List<EvaluationEvent> rows, String method) {
+    public static double fastFormWinsFrom(List<EvaluationEvent> rows, Method method) {
         return fastFormWinsFrom(rows, method, 1);
     }
 
     /** The smallest percentage from which the fast form's speed-up exceeds {@code over} at every higher one. */
-    static double fastFormWinsFrom(List<EvaluationEvent> rows, String method, double over) {
+    static double fastFormWinsFrom(List<EvaluationEvent> rows, Method method, double over) {
         List<EvaluationEvent> m = byMethod(rows, method);
         double from = Double.NaN;
         for (int i = m.size() - 1; i >= 0 && m.get(i).speedup() > over; i--) {
@@ -54,7 +54,7 @@ public final class Conclusions {
 
     public static List<String> sentences(List<EvaluationEvent> rows) {
         List<String> out = new ArrayList<>();
-        for (String method : List.of("weight", "neuron")) {
+        for (Method method : Method.pruning()) {
             List<EvaluationEvent> m = byMethod(rows, method);
             if (m.isEmpty()) {
                 continue;
@@ -62,11 +62,11 @@ public final class Conclusions {
             double keep = keepsAccuracyUpTo(rows, method);
             EvaluationEvent base = m.get(0);
             out.add(Double.isNaN(keep)
-                    ? String.format(Locale.ROOT, "%s pruning: no 0 %% variant in this run to compare accuracies with.", method)
-                    : String.format(Locale.ROOT, "%s pruning stays within 1 point of the unpruned accuracy (%.4f) up to %s %%.",
-                    capital(method), base.testAccuracy(), Percentage.label(keep)));
+                    ? String.format(Locale.ROOT, "%s: no 0 %% variant in this run to compare accuracies with.", capital(method.label()))
+                    : String.format(Locale.ROOT, "%s stays within 1 point of the unpruned accuracy (%.4f) up to %s %%.",
+                    capital(method.label()), base.testAccuracy(), Percentage.label(keep)));
             double wins = fastFormWinsFrom(rows, method);
-            String form = method.equals("weight") ? "the CSR sparse form" : "the compacted network";
+            String form = method.fastForm().description();
             // beyond the noise: above the largest ratio between two timings of one network (from-scratch rows)
             double noise = noiseRange(rows).map(DoubleSummaryStatistics::getMax).orElse(Double.NaN);
             double clearly = Double.isNaN(noise) ? Double.NaN : fastFormWinsFrom(rows, method, noise);
@@ -90,8 +90,8 @@ public final class Conclusions {
      * of the unpruned accuracy, and both at the largest percentage they share. Empty without both in the run.
      */
     static java.util.Optional<String> scratchVersusNeuron(List<EvaluationEvent> rows) {
-        List<EvaluationEvent> neuron = byMethod(rows, "neuron");
-        List<EvaluationEvent> scratch = byMethod(rows, ScratchBaseline.METHOD);
+        List<EvaluationEvent> neuron = byMethod(rows, Method.NEURON);
+        List<EvaluationEvent> scratch = byMethod(rows, Method.SCRATCH);
         EvaluationEvent base = neuron.stream().filter(e -> e.percentage() == 0).findFirst().orElse(null);
         if (base == null || scratch.isEmpty()) {
             return java.util.Optional.empty();
@@ -99,7 +99,7 @@ public final class Conclusions {
         EvaluationEvent last = scratch.get(scratch.size() - 1);
         EvaluationEvent neuronThere = neuron.stream().filter(e -> e.percentage() == last.percentage()).findFirst()
                 .orElse(null);
-        double keep = keepsAccuracyUpTo(rows, ScratchBaseline.METHOD, base.testAccuracy());
+        double keep = keepsAccuracyUpTo(rows, Method.SCRATCH, base.testAccuracy());
         // training noise can put one percentage just below the line and later ones above it again: count them all
         List<EvaluationEvent> within = scratch.stream()
                 .filter(e -> e.testAccuracy() >= base.testAccuracy() - ONE_POINT).toList();
@@ -107,7 +107,7 @@ public final class Conclusions {
         return java.util.Optional.of(String.format(Locale.ROOT, "Networks of the neuron-pruned sizes trained from "
                         + "scratch stay within 1 point of the unpruned accuracy up to %s %% (neuron pruning without "
                         + "retraining: up to %s %%)%s; at %s %% from scratch reaches %.4f%s.",
-                Percentage.label(keep), Percentage.label(keepsAccuracyUpTo(rows, "neuron")), !beyond ? ""
+                Percentage.label(keep), Percentage.label(keepsAccuracyUpTo(rows, Method.NEURON)), !beyond ? ""
                         : String.format(Locale.ROOT, ", and are within it at %d of their %d percentages (the largest: "
                         + "%s %%)", within.size(), scratch.size(),
                         Percentage.label(within.get(within.size() - 1).percentage())),
@@ -128,7 +128,7 @@ public final class Conclusions {
 
     /** The speed-ups of the from-scratch rows (each one network timed twice), or empty without such rows. */
     private static java.util.Optional<DoubleSummaryStatistics> noiseRange(List<EvaluationEvent> rows) {
-        DoubleSummaryStatistics r = byMethod(rows, ScratchBaseline.METHOD).stream()
+        DoubleSummaryStatistics r = byMethod(rows, Method.SCRATCH).stream()
                 .mapToDouble(EvaluationEvent::speedup).summaryStatistics();
         return r.getCount() == 0 ? java.util.Optional.empty() : java.util.Optional.of(r);
     }
@@ -137,8 +137,8 @@ public final class Conclusions {
         return m.stream().filter(e -> e.percentage() == p).findFirst().orElseThrow();
     }
 
-    private static List<EvaluationEvent> byMethod(List<EvaluationEvent> rows, String method) {
-        return rows.stream().filter(e -> e.method().equals(method))
+    private static List<EvaluationEvent> byMethod(List<EvaluationEvent> rows, Method method) {
+        return rows.stream().filter(e -> e.method() == method)
                 .sorted(java.util.Comparator.comparingDouble(EvaluationEvent::percentage)).toList();
     }
 

@@ -15,13 +15,12 @@ import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.prunelab.core.analysis.Histogram;
-import org.prunelab.core.baseline.ScratchBaseline;
 import org.prunelab.core.analysis.LayerAnalysis;
 import org.prunelab.core.analysis.RemovedShare;
 import org.prunelab.core.events.EvaluationEvent;
 import org.prunelab.core.model.Mlp;
 import org.prunelab.core.pruning.Percentage;
-import org.prunelab.core.pruning.PruningMethod;
+import org.prunelab.core.pruning.Method;
 import org.prunelab.runner.ResultsTable;
 import org.prunelab.runner.RunResults;
 
@@ -57,7 +56,7 @@ public final class ReportWriter {
             // each share prunes the whole model again: computed once, for the chart and the table
             List<Share> shares = shares(trained, rows);
             files.add(save(removedShare(shares), dir, "removed-share"));
-            boolean withScratch = !method(rows, ScratchBaseline.METHOD).isEmpty();
+            boolean withScratch = !method(rows, Method.SCRATCH).isEmpty();
             if (withScratch) {
                 files.add(save(scratchVersusNeuron(run.trained().testAccuracy(), rows), dir, "scratch-vs-neuron"));
             }
@@ -82,10 +81,10 @@ public final class ReportWriter {
 
     private static XYChart vsPercentage(String title, String yTitle, List<EvaluationEvent> rows, Figure f) {
         XYChart c = xy(title, yTitle);
-        for (String method : List.of("weight", "neuron")) {
+        for (Method method : Method.pruning()) {
             List<EvaluationEvent> m = method(rows, method);
             if (!m.isEmpty()) {
-                c.addSeries(method + " pruning", m.stream().mapToDouble(EvaluationEvent::percentage).toArray(),
+                c.addSeries(method.label(), m.stream().mapToDouble(EvaluationEvent::percentage).toArray(),
                         m.stream().mapToDouble(f::of).toArray()).setMarker(SeriesMarkers.CIRCLE);
             }
         }
@@ -94,8 +93,8 @@ public final class ReportWriter {
 
     private static XYChart inferenceTime(List<EvaluationEvent> rows) {
         XYChart c = xy("Inference time for the test set vs pruning percentage", "ms (median)");
-        List<EvaluationEvent> w = method(rows, "weight");
-        List<EvaluationEvent> n = method(rows, "neuron");
+        List<EvaluationEvent> w = method(rows, Method.WEIGHT);
+        List<EvaluationEvent> n = method(rows, Method.NEURON);
         if (!w.isEmpty()) {
             c.addSeries("weight-pruned, dense", pcts(w), w.stream().mapToDouble(e -> e.dense().wallMedianMs()).toArray());
             c.addSeries("weight-pruned, CSR", pcts(w), w.stream().mapToDouble(e -> e.fast().wallMedianMs()).toArray());
@@ -109,13 +108,13 @@ public final class ReportWriter {
     /** Accuracy of neuron-pruned networks and of networks of the same sizes trained from scratch. */
     private static XYChart scratchVersusNeuron(double unpruned, List<EvaluationEvent> rows) {
         XYChart c = xy("Neuron-pruned vs trained from scratch at the same sizes", "test accuracy");
-        List<EvaluationEvent> n = method(rows, "neuron");
+        List<EvaluationEvent> n = method(rows, Method.NEURON);
         if (!n.isEmpty()) {
             c.addSeries("neuron-pruned (no retraining)", pcts(n), n.stream().mapToDouble(e -> e.testAccuracy()).toArray())
                     .setMarker(SeriesMarkers.CIRCLE);
         }
         // at 0 % the from-scratch network is the trained model itself
-        List<EvaluationEvent> s = method(rows, ScratchBaseline.METHOD);
+        List<EvaluationEvent> s = method(rows, Method.SCRATCH);
         double[] x = java.util.stream.DoubleStream.concat(java.util.stream.DoubleStream.of(0), s.stream()
                 .mapToDouble(EvaluationEvent::percentage)).toArray();
         double[] y = java.util.stream.DoubleStream.concat(java.util.stream.DoubleStream.of(unpruned), s.stream()
@@ -131,16 +130,16 @@ public final class ReportWriter {
 
     private static List<Share> shares(Mlp trained, List<EvaluationEvent> rows) {
         return rows.stream().mapToDouble(EvaluationEvent::percentage).distinct().sorted()
-                .mapToObj(p -> new Share(p, RemovedShare.of(trained, PruningMethod.WEIGHT, p),
-                        RemovedShare.of(trained, PruningMethod.NEURON, p))).toList();
+                .mapToObj(p -> new Share(p, RemovedShare.of(trained, Method.WEIGHT, p),
+                        RemovedShare.of(trained, Method.NEURON, p))).toList();
     }
 
     private static XYChart removedShare(List<Share> shares) {
         XYChart c = xy("Share of all weights removed", "share of the network's weights");
         double[] p = shares.stream().mapToDouble(Share::percentage).toArray();
-        c.addSeries("weight pruning", p, shares.stream().mapToDouble(Share::weight).toArray())
+        c.addSeries(Method.WEIGHT.label(), p, shares.stream().mapToDouble(Share::weight).toArray())
                 .setMarker(SeriesMarkers.CIRCLE);
-        c.addSeries("neuron pruning", p, shares.stream().mapToDouble(Share::neuron).toArray())
+        c.addSeries(Method.NEURON.label(), p, shares.stream().mapToDouble(Share::neuron).toArray())
                 .setMarker(SeriesMarkers.CIRCLE);
         return c;
     }
@@ -242,8 +241,8 @@ public final class ReportWriter {
         return m.stream().mapToDouble(EvaluationEvent::percentage).toArray();
     }
 
-    private static List<EvaluationEvent> method(List<EvaluationEvent> rows, String method) {
-        return rows.stream().filter(e -> e.method().equals(method))
+    private static List<EvaluationEvent> method(List<EvaluationEvent> rows, Method method) {
+        return rows.stream().filter(e -> e.method() == method)
                 .sorted(java.util.Comparator.comparingDouble(EvaluationEvent::percentage)).toList();
     }
 

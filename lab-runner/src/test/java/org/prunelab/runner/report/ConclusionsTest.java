@@ -6,34 +6,35 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.prunelab.core.events.EvaluationEvent;
-import org.prunelab.core.events.Timing;
+import org.prunelab.core.inference.Timing;
 import org.prunelab.core.model.Sparsity;
+import org.prunelab.core.pruning.Method;
 
 class ConclusionsTest {
 
-    static EvaluationEvent row(String method, double p, double accuracy, double speedup) {
+    static EvaluationEvent row(Method method, double p, double accuracy, double speedup) {
         Timing t = new Timing("dense", 64, 1, 1, 100, 100, 100, 100, 100, 100);
         return new EvaluationEvent("r", "m", "v", "mnist", method, p, 1, new Sparsity(List.of(), p / 100, 0, 0), 0,
-                0.1, accuracy, method.equals("weight") ? "csr" : "compact", 0, t, t, speedup, 10, "e", "now");
+                0.1, accuracy, method.fastForm().id(), 0, t, t, speedup, 10, "e", "now");
     }
 
     private final List<EvaluationEvent> rows = List.of(
-            row("weight", 0, 0.980, 0.6), row("weight", 50, 0.978, 0.9), row("weight", 80, 0.971, 1.5),
-            row("weight", 90, 0.960, 4.0), row("weight", 99, 0.300, 30),
-            row("neuron", 0, 0.980, 1.0), row("neuron", 50, 0.969, 2.5), row("neuron", 80, 0.975, 8));
+            row(Method.WEIGHT, 0, 0.980, 0.6), row(Method.WEIGHT, 50, 0.978, 0.9), row(Method.WEIGHT, 80, 0.971, 1.5),
+            row(Method.WEIGHT, 90, 0.960, 4.0), row(Method.WEIGHT, 99, 0.300, 30),
+            row(Method.NEURON, 0, 0.980, 1.0), row(Method.NEURON, 50, 0.969, 2.5), row(Method.NEURON, 80, 0.975, 8));
 
     @Test
     void accuracyIsKeptUpToTheLastPercentageBeforeTheFirstDropOfMoreThanOnePoint() {
-        assertEquals(80, Conclusions.keepsAccuracyUpTo(rows, "weight"));  // 0.971 >= 0.970; 0.960 is not
+        assertEquals(80, Conclusions.keepsAccuracyUpTo(rows, Method.WEIGHT));  // 0.971 >= 0.970; 0.960 is not
         // neuron 50 % drops 1.1 points; the later recovery at 80 % does not count
-        assertEquals(0, Conclusions.keepsAccuracyUpTo(rows, "neuron"));
+        assertEquals(0, Conclusions.keepsAccuracyUpTo(rows, Method.NEURON));
     }
 
     @Test
     void fastFormWinsFromTheFirstPercentageAfterWhichItAlwaysBeatsDense() {
-        assertEquals(80, Conclusions.fastFormWinsFrom(rows, "weight"));
-        assertEquals(50, Conclusions.fastFormWinsFrom(rows, "neuron")); // 1.0x at 0 % is not a win
-        assertTrue(Double.isNaN(Conclusions.fastFormWinsFrom(List.of(row("weight", 0, 0.9, 0.5)), "weight")));
+        assertEquals(80, Conclusions.fastFormWinsFrom(rows, Method.WEIGHT));
+        assertEquals(50, Conclusions.fastFormWinsFrom(rows, Method.NEURON)); // 1.0x at 0 % is not a win
+        assertTrue(Double.isNaN(Conclusions.fastFormWinsFrom(List.of(row(Method.WEIGHT, 0, 0.9, 0.5)), Method.WEIGHT)));
     }
 
     @Test
@@ -48,8 +49,8 @@ class ConclusionsTest {
     void fromScratchNetworksAreComparedWithNeuronPruningAndTimeTheNoise() {
         List<EvaluationEvent> withScratch = new java.util.ArrayList<>(rows);
         // within one point at 50 and 90 (0.972 and 0.975 >= 0.970), not at 80 (0.965); ratios of one network 0.8-1.3x
-        withScratch.addAll(List.of(row("scratch", 50, 0.972, 1.3), row("scratch", 80, 0.965, 0.8),
-                row("scratch", 90, 0.975, 1.0)));
+        withScratch.addAll(List.of(row(Method.SCRATCH, 50, 0.972, 1.3), row(Method.SCRATCH, 80, 0.965, 0.8),
+                row(Method.SCRATCH, 90, 0.975, 1.0)));
         List<String> s = Conclusions.sentences(withScratch);
         assertEquals("Networks of the neuron-pruned sizes trained from scratch stay within 1 point of the unpruned "
                 + "accuracy up to 50 % (neuron pruning without retraining: up to 0 %), and are within it at 2 of their "
@@ -57,8 +58,8 @@ class ConclusionsTest {
         assertTrue(s.get(5).contains("range from 0.80x to 1.30x"), s.get(5));
         // weight: 1.5x from 80 % is beyond 1.30x; neuron: 2.5x from 50 % too, so no second clause there
         assertEquals("The CSR sparse form beats dense from 80 % on (1.50x there, 30.00x at 99 %).", s.get(1));
-        assertEquals(50, Conclusions.fastFormWinsFrom(withScratch, "neuron", 1.3));
-        withScratch.add(row("scratch", 95, 0.9, 2.0)); // noise up to 2.0x: weight clearly wins only from 90 % (4.0x)
+        assertEquals(50, Conclusions.fastFormWinsFrom(withScratch, Method.NEURON, 1.3));
+        withScratch.add(row(Method.SCRATCH, 95, 0.9, 2.0)); // noise up to 2.0x: weight clearly wins only from 90 % (4.0x)
         assertEquals("The CSR sparse form beats dense from 80 % on (1.50x there, 30.00x at 99 %); by more than the "
                 + "timing noise (2.00x) from 90 % on.", Conclusions.sentences(withScratch).get(1));
         assertEquals(4, Conclusions.sentences(rows).size(), "no from-scratch sentences without from-scratch rows");

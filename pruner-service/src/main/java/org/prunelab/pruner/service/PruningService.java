@@ -7,29 +7,35 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
 import org.jboss.logging.Logger;
-import org.prunelab.core.analysis.AnalysisGauges;
+import org.prunelab.core.Json;
 import org.prunelab.core.events.PrunedVariantEvent;
-import org.prunelab.core.metrics.RunGauges;
 import org.prunelab.core.model.Mlp;
 import org.prunelab.core.model.ModelArtifact;
 import org.prunelab.core.model.ModelManifest;
 import org.prunelab.core.model.PruningInfo;
 import org.prunelab.core.model.Sparsity;
-import org.prunelab.core.pruning.PruningMethod;
+import org.prunelab.core.pruning.Method;
 import org.prunelab.core.store.ArtifactStore;
+import org.prunelab.core.store.ResultLedger;
+import org.prunelab.support.metrics.RunGauges;
 import org.prunelab.pruner.config.PrunerConfig;
 
-/** Prunes a stored model with every requested method and percentage and stores each variant. */
+/**
+ * Prunes a stored model with every requested method and percentage and stores each variant. A run is pruned once:
+ * its variants are kept in the result ledger and a repeated input gets them back.
+ */
 @ApplicationScoped
 public class PruningService {
     private static final Logger LOG = Logger.getLogger(PruningService.class);
 
     private final ArtifactStore store;
+    private final ResultLedger ledger;
     private final MeterRegistry registry;
     private final RunGauges gauges;
 
     public PruningService(PrunerConfig config, MeterRegistry registry) {
         this.store = new ArtifactStore(config.storeDir());
+        this.ledger = new ResultLedger(store.root());
         this.registry = registry;
         this.gauges = new RunGauges(registry, config.metricsMaxRuns());
     }
@@ -39,8 +45,27 @@ public class PruningService {
      * @param sha256 the hash the triggering event announced for the model (null if none)
      * @param expected how many variants the run has in all, these and any others (see {@link PrunedVariantEvent})
      */
-    public List<PrunedVariantEvent> prune(String runId, String modelId, String sha256, List<String> methods,
-                                          List<Double> percentages, int expected) {
+    public List<PrunedVariantEvent> pruneOnce(String runId, String modelId, String sha256, List<Method> methods,
+                                              List<Double> percentages, int expected) {
+        String key = "pruning/" + runId;
+        var done = ledger.find(key);
+        if (done.isPresent()) {
+            PrunedRun recorded = Json.read(done.get(), PrunedRun.class);
+            if (!recorded.answers(modelId, methods, percentages)) {
+                throw new IllegalArgumentException("run " + runId + " was already pruned from model "
+                        + recorded.modelId() + " with methods " + recorded.methods() + " at " + recorded.percentages()
+                        + " %; post a re-prune with a new runId");
+            }
+            LOG.infof("run %s: already pruned, publishing the %d recorded variants", runId, recorded.variants().size());
+            return recorded.variants();
+        }
+        List<PrunedVariantEvent> variants = prune(runId, modelId, sha256, methods, percentages, expected);
+        return Json.read(ledger.recordIfAbsent(key, Json.write(new PrunedRun(modelId, methods, percentages,
+                variants))), PrunedRun.class).variants();
+    }
+
+    private List<PrunedVariantEvent> prune(String runId, String modelId, String sha256, List<Method> methods,
+                                           List<Double> percentages, int expected) {
         ModelArtifact parent = ModelArtifact.fromNpz(store.get(modelId, sha256));
         ModelManifest manifest = parent.manifest();
         if (!ModelManifest.TRAINED.equals(manifest.kind())) {
@@ -50,15 +75,14 @@ public class PruningService {
         // why so much can go: the model's weight and neuron distributions, for the study dashboard
         AnalysisGauges.export(gauges, runId, manifest.dataset(), parent.mlp());
         List<PrunedVariantEvent> variants = new ArrayList<>();
-        for (String m : methods) {
-            PruningMethod method = PruningMethod.parse(m);
+        for (Method method : methods) {
             for (double p : percentages) {
                 Timer.Sample sample = Timer.start(registry);
                 Mlp pruned = method.apply(parent.mlp(), p);
                 Sparsity sparsity = Sparsity.of(pruned);
                 String id = store.putModel(new ModelArtifact(pruned,
-                        manifest.pruned(new PruningInfo(modelId, method.id(), p, sparsity))));
-                variants.add(new PrunedVariantEvent(runId, modelId, id, id, manifest.dataset(), method.id(), p,
+                        manifest.pruned(new PruningInfo(modelId, method, p, sparsity))));
+                variants.add(new PrunedVariantEvent(runId, modelId, id, id, manifest.dataset(), method, p,
                         sparsity, manifest.training().seed(), expected));
                 sample.stop(Timer.builder("pruner_pruning").description("Time to prune and store one variant")
                         .tag("method", method.id()).register(registry));

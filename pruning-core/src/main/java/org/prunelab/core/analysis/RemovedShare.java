@@ -1,8 +1,7 @@
 package org.prunelab.core.analysis;
 
-import org.prunelab.core.inference.CompactedNetwork;
 import org.prunelab.core.model.Mlp;
-import org.prunelab.core.pruning.PruningMethod;
+import org.prunelab.core.pruning.Method;
 
 /**
  * The share of all the network's weights a method really removes at a percentage. Weight pruning removes the
@@ -13,12 +12,8 @@ public final class RemovedShare {
     private RemovedShare() {
     }
 
-    public static double of(Mlp model, PruningMethod method, double percentage) {
+    public static double of(Mlp model, Method method, double percentage) {
         Mlp pruned = method.apply(model, percentage);
-        double total = model.parameters();
-        return switch (method) {
-            case WEIGHT -> 1 - pruned.nonZeros() / total;
-            case NEURON -> 1 - CompactedNetwork.compact(pruned).parameters() / total;
-        };
+        return 1 - (double) method.fastForm().parameters(pruned) / model.parameters();
     }
 }

@@ -3,17 +3,14 @@ package org.prunelab.core.baseline;
 import java.util.List;
 import org.prunelab.core.pruning.LayerRule;
 import org.prunelab.core.pruning.Percentage;
-import org.prunelab.core.pruning.PruningMethod;
+import org.prunelab.core.pruning.Method;
 
 /**
  * The study's control for neuron pruning: networks with the hidden sizes that neuron pruning leaves at a percentage,
- * trained from a fresh start with the same data, settings and seed. Their variants carry the method name
- * {@link #METHOD}, so that neuron-pruned and from-scratch accuracy stand side by side at every percentage.
+ * trained from a fresh start with the same data, settings and seed. Their variants carry the method
+ * {@link Method#SCRATCH}, so that neuron-pruned and from-scratch accuracy stand side by side at every percentage.
  */
 public final class ScratchBaseline {
-    /** The method name of from-scratch variants in events, results and metrics. */
-    public static final String METHOD = "scratch";
-
     private ScratchBaseline() {
     }
 
@@ -32,19 +29,7 @@ public final class ScratchBaseline {
     }
 
     /** How many variants a run produces: every method at every percentage, plus the from-scratch networks. */
-    public static int expectedVariants(List<String> methods, List<Double> percentages, boolean baseline) {
+    public static int expectedVariants(List<Method> methods, List<Double> percentages, boolean baseline) {
         return methods.size() * percentages.size() + (baseline ? percentages(percentages).size() : 0);
-    }
-
-    /** Accepts the name of a pruning method or of this baseline; refuses anything else with the known names. */
-    public static String checkVariantMethod(String method) {
-        if (METHOD.equals(method)) {
-            return METHOD;
-        }
-        try {
-            return PruningMethod.parse(method).id();
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(e.getMessage() + " (or '" + METHOD + "' for a from-scratch baseline)");
-        }
     }
 }

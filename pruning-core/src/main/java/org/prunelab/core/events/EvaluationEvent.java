@@ -1,15 +1,17 @@
 package org.prunelab.core.events;
 
+import org.prunelab.core.inference.Timing;
 import org.prunelab.core.model.Sparsity;
+import org.prunelab.core.pruning.Method;
 
 /**
  * Published to {@code evaluations} (key: run/method/percentage) once a variant is evaluated.
  *
- * @param fastForm        "csr" for weight pruning, "compact" for neuron pruning
+ * @param fastForm        the id of the method's {@link Method#fastForm()}
  * @param fastMaxAbsDiff  largest |fast - dense| output over the test set (must be below 1e-4)
  * @param speedup         dense median wall time / fast median wall time
  */
-public record EvaluationEvent(String runId, String modelId, String variantId, String dataset, String method,
+public record EvaluationEvent(String runId, String modelId, String variantId, String dataset, Method method,
                               double percentage, long seed, Sparsity sparsity, long fastParameters, double testLoss,
                               double testAccuracy, String fastForm, double fastMaxAbsDiff, Timing dense, Timing fast,
                               double speedup, int expectedVariants, String evaluatedBy, String evaluatedAt) {

@@ -4,6 +4,7 @@ import java.util.List;
 import org.prunelab.core.baseline.ScratchBaseline;
 import org.prunelab.core.model.EpochMetrics;
 import org.prunelab.core.model.TrainingConfig;
+import org.prunelab.core.pruning.Method;
 
 /**
  * Published to {@code trained-models} (key: run id) when a model is trained and stored. The model travels by
@@ -13,7 +14,7 @@ import org.prunelab.core.model.TrainingConfig;
  */
 public record TrainedModelEvent(String runId, String modelId, String sha256, String dataset, List<Integer> sizes,
                                 TrainingConfig training, List<EpochMetrics> history, double testLoss,
-                                double testAccuracy, double secondsPerEpoch, List<String> methods,
+                                double testAccuracy, double secondsPerEpoch, List<Method> methods,
                                 List<Double> percentages, boolean baseline, String createdAt) {
 
     /** Every variant the run will have evaluated: pruned ones, and the from-scratch networks if asked for. */

@@ -7,7 +7,7 @@ import org.prunelab.core.baseline.ScratchBaseline;
 import org.prunelab.core.data.Datasets;
 import org.prunelab.core.model.TrainingConfig;
 import org.prunelab.core.pruning.Percentage;
-import org.prunelab.core.pruning.PruningMethod;
+import org.prunelab.core.pruning.Method;
 
 /**
  * What a user posts to {@code training-requests} to start a run. Every field is optional; {@link #complete()}
@@ -17,10 +17,8 @@ import org.prunelab.core.pruning.PruningMethod;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TrainingRequest(String runId, String dataset, Integer epochs, Integer batchSize, List<Integer> hiddenSizes,
-                              Long seed, Double learningRate, Integer trainLimit, List<String> methods,
+                              Long seed, Double learningRate, Integer trainLimit, List<Method> methods,
                               List<Double> percentages, Boolean baseline) {
-    public static final List<String> DEFAULT_METHODS = List.of("weight", "neuron");
-
     /** The request with defaults filled in and every field checked. */
     public TrainingRequest complete() {
         TrainingConfig d = TrainingConfig.defaults(dataset == null ? "mnist" : dataset);
@@ -41,14 +39,15 @@ public record TrainingRequest(String runId, String dataset, Integer epochs, Inte
         return new TrainingConfig(dataset, hiddenSizes, epochs, batchSize, learningRate, seed, trainLimit);
     }
 
-    static List<String> checkMethods(List<String> methods) {
+    static List<Method> checkMethods(List<Method> methods) {
         if (methods == null) {
-            return DEFAULT_METHODS;
+            return Method.DEFAULTS;
         }
-        if (methods.isEmpty()) {
-            throw new IllegalArgumentException("methods must name at least one of " + DEFAULT_METHODS);
+        if (methods.isEmpty() || methods.stream().anyMatch(java.util.Objects::isNull)) {
+            throw new IllegalArgumentException("methods must name one or more of "
+                    + Method.pruning().stream().map(Method::id).toList());
         }
-        return methods.stream().map(m -> PruningMethod.parse(m).id()).distinct().toList();
+        return methods.stream().map(Method::checkPrunes).distinct().toList();
     }
 
     static List<Double> checkPercentages(List<Double> percentages) {

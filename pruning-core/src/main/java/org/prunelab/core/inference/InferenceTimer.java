@@ -3,7 +3,6 @@ package org.prunelab.core.inference;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
-import org.prunelab.core.events.Timing;
 
 /**
  * Times a form over a whole set: warm-up passes (JIT, caches), then repeated passes whose wall and CPU times

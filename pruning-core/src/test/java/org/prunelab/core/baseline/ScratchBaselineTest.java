@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.prunelab.core.inference.CompactedNetwork;
 import org.prunelab.core.model.Layer;
 import org.prunelab.core.model.Mlp;
-import org.prunelab.core.pruning.PruningMethod;
+import org.prunelab.core.pruning.Method;
 
 class ScratchBaselineTest {
 
@@ -40,7 +40,7 @@ class ScratchBaselineTest {
         }
         Mlp mlp = new Mlp(layers);
         for (double p : new double[]{20, 40, 60}) {
-            Mlp compact = CompactedNetwork.compact(PruningMethod.NEURON.apply(mlp, p));
+            Mlp compact = CompactedNetwork.compact(Method.NEURON.apply(mlp, p));
             List<Integer> hidden = compact.sizes().subList(1, compact.sizes().size() - 1);
             assertEquals(ScratchBaseline.hiddenSizes(List.of(5, 4), p), hidden, "at " + p + " %");
         }
@@ -50,11 +50,8 @@ class ScratchBaselineTest {
     void countsAndNames() {
         List<Double> p = List.of(0.0, 50.0, 90.0);
         assertEquals(List.of(50.0, 90.0), ScratchBaseline.percentages(p));
-        assertEquals(6, ScratchBaseline.expectedVariants(List.of("weight", "neuron"), p, false));
-        assertEquals(8, ScratchBaseline.expectedVariants(List.of("weight", "neuron"), p, true));
-        assertEquals("scratch", ScratchBaseline.checkVariantMethod("scratch"));
-        assertEquals("neuron", ScratchBaseline.checkVariantMethod("NEURON"));
-        var e = assertThrows(IllegalArgumentException.class, () -> ScratchBaseline.checkVariantMethod("magic"));
-        assertTrue(e.getMessage().contains("scratch") && e.getMessage().contains("weight"), e.getMessage());
+        assertEquals(6, ScratchBaseline.expectedVariants(Method.DEFAULTS, p, false));
+        assertEquals(8, ScratchBaseline.expectedVariants(Method.DEFAULTS, p, true));
+        assertEquals(3, ScratchBaseline.expectedVariants(List.of(Method.NEURON), p, false));
     }
 }

@@ -15,7 +15,7 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.prunelab.core.pruning.PruningMethod;
+import org.prunelab.core.pruning.Method;
 import org.prunelab.core.store.ArtifactStore;
 
 class ModelArtifactTest {
@@ -35,16 +35,16 @@ class ModelArtifactTest {
         return new Mlp(layers);
     }
 
-    static ModelArtifact prunedArtifact(Mlp parent, PruningMethod method, double p) {
+    static ModelArtifact prunedArtifact(Mlp parent, Method method, double p) {
         TrainingConfig cfg = new TrainingConfig("mnist", List.of(20, 12), 1, 64, 1e-3, 7, 0);
         ModelManifest trained = ModelManifest.trained("run-1", parent, cfg, List.of(new EpochMetrics(1, 0.5, 0.4, 0.9, 1.0)));
         Mlp pruned = method.apply(parent, p);
-        return new ModelArtifact(pruned, trained.pruned(new PruningInfo("ab".repeat(32), method.id(), p, Sparsity.of(pruned))));
+        return new ModelArtifact(pruned, trained.pruned(new PruningInfo("ab".repeat(32), method, p, Sparsity.of(pruned))));
     }
 
     @Test
     void roundTripKeepsWeightsAndManifestAndBytesAreDeterministic() {
-        ModelArtifact a = prunedArtifact(randomMlp(1, 30, 20, 12, 10), PruningMethod.WEIGHT, 90);
+        ModelArtifact a = prunedArtifact(randomMlp(1, 30, 20, 12, 10), Method.WEIGHT, 90);
         byte[] npz = a.toNpz();
         ModelArtifact back = ModelArtifact.fromNpz(npz);
         assertEquals(a.mlp(), back.mlp());
@@ -75,7 +75,7 @@ class ModelArtifactTest {
     @Test
     void numpyOpensAPrunedArtifact() throws IOException, InterruptedException {
         Mlp parent = randomMlp(2, 784, 100, 50, 10);
-        ModelArtifact a = prunedArtifact(parent, PruningMethod.WEIGHT, 90);
+        ModelArtifact a = prunedArtifact(parent, Method.WEIGHT, 90);
         ArtifactStore store = new ArtifactStore(dir.resolve("store"));
         Path file = store.pathOf(store.putModel(a));
         String script = String.join("\n",

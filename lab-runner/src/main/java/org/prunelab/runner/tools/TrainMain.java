@@ -1,4 +1,4 @@
-package org.prunelab.core.cli;
+package org.prunelab.runner.tools;
 
 import java.nio.file.Path;
 import java.util.Arrays;

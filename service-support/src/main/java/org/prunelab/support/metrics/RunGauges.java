@@ -1,4 +1,4 @@
-package org.prunelab.core.metrics;
+package org.prunelab.support.metrics;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,4 +1,4 @@
-package org.prunelab.core.metrics;
+package org.prunelab.support.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

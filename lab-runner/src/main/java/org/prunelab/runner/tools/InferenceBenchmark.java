@@ -1,4 +1,4 @@
-package org.prunelab.core.bench;
+package org.prunelab.runner.tools;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -6,10 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.prunelab.core.Json;
-import org.prunelab.core.cli.CliArgs;
 import org.prunelab.core.data.Datasets;
 import org.prunelab.core.data.LabeledImages;
-import org.prunelab.core.events.Timing;
+import org.prunelab.core.inference.Timing;
 import org.prunelab.core.inference.CompactedNetwork;
 import org.prunelab.core.inference.CsrNetwork;
 import org.prunelab.core.inference.DenseNetwork;
@@ -18,7 +17,7 @@ import org.prunelab.core.inference.InferenceTimer;
 import org.prunelab.core.model.Mlp;
 import org.prunelab.core.model.ModelArtifact;
 import org.prunelab.core.model.TrainingConfig;
-import org.prunelab.core.pruning.PruningMethod;
+import org.prunelab.core.pruning.Method;
 import org.prunelab.core.training.MlpTrainer;
 import org.prunelab.core.training.NativeThreads;
 
@@ -73,8 +72,8 @@ public final class InferenceBenchmark {
         List<Row> rows = new ArrayList<>();
         double fullFlops = flops(model);
         for (double p : PERCENTAGES) {
-            Mlp weight = PruningMethod.WEIGHT.apply(model, p);
-            Mlp neuron = PruningMethod.NEURON.apply(model, p);
+            Mlp weight = Method.WEIGHT.apply(model, p);
+            Mlp neuron = Method.NEURON.apply(model, p);
             Timing d64 = timer.time(new DenseNetwork(weight, 64, threads), x, n);
             Timing dBest = timer.time(new DenseNetwork(weight, bestBatch, threads), x, n);
             Timing l64 = timer.time(new Dl4jForm(weight, 64, threads), x, n);

@@ -1,4 +1,4 @@
-package org.prunelab.core.cli;
+package org.prunelab.runner.tools;
 
 import java.util.HashMap;
 import java.util.Map;

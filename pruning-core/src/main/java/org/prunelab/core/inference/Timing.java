@@ -1,4 +1,4 @@
-package org.prunelab.core.events;
+package org.prunelab.core.inference;
 
 /**
  * Repeated timings of one inference form over the whole test set, after warm-up.

@@ -1,4 +1,4 @@
-package org.prunelab.core.messaging;
+package org.prunelab.support.messaging;
 
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import java.util.List;
@@ -14,11 +14,6 @@ public final class KeyedMessages {
 
     public static Message<String> of(String key, String json) {
         return Message.of(json).addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(key).build());
-    }
-
-    /** Sends one record; completes (and acks {@code input}) when the broker has it, nacks on failure. */
-    public static CompletionStage<Void> sendThenAck(Emitter<String> emitter, String key, String json, Message<?> input) {
-        return ackWhenWritten(input, List.of(send(emitter, key, json)));
     }
 
     /** Acks {@code input} once every one of {@code writes} has completed; nacks it if any failed. */

@@ -1,4 +1,4 @@
-package org.prunelab.core.bench;
+package org.prunelab.runner.tools;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;

@@ -1,4 +1,4 @@
-package org.prunelab.core.metrics;
+package org.prunelab.support.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

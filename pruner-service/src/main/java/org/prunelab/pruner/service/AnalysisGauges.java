@@ -1,7 +1,10 @@
-package org.prunelab.core.analysis;
+package org.prunelab.pruner.service;
 
 import java.util.Locale;
-import org.prunelab.core.metrics.RunGauges;
+import org.prunelab.core.analysis.Histogram;
+import org.prunelab.core.analysis.LayerAnalysis;
+import org.prunelab.core.analysis.TopWeightSpread;
+import org.prunelab.support.metrics.RunGauges;
 import org.prunelab.core.model.Mlp;
 
 /**

@@ -1,0 +1,18 @@
+package org.prunelab.pruner.service;
+
+import java.util.List;
+import org.prunelab.core.events.PrunedVariantEvent;
+import org.prunelab.core.pruning.Method;
+
+/**
+ * What the pruner recorded for a run, so that a repeated or redelivered input is answered with the same variants
+ * instead of pruning again: the model, methods and percentages it was asked for, and the variants it produced.
+ */
+public record PrunedRun(String modelId, List<Method> methods, List<Double> percentages,
+                        List<PrunedVariantEvent> variants) {
+
+    /** Whether this record answers a request for the same model, methods and percentages. */
+    boolean answers(String modelId, List<Method> methods, List<Double> percentages) {
+        return this.modelId.equals(modelId) && this.methods.equals(methods) && this.percentages.equals(percentages);
+    }
+}
