@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
@@ -53,6 +54,13 @@ public final class Json {
             Throwable reason = e.getCause() instanceof IllegalArgumentException ? e.getCause() : e;
             throw new IllegalArgumentException("invalid " + what + " JSON: " + (reason == e
                     ? e.getOriginalMessage() : reason.getMessage()));
+        } catch (MismatchedInputException e) {
+            // a value of the wrong type: say which field wants what, not which Java type failed to coerce
+            String field = e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName()
+                    : "[" + r.getIndex() + "]").collect(java.util.stream.Collectors.joining(".")).replace(".[", "[");
+            String wanted = wanted(e.getTargetType());
+            throw new IllegalArgumentException("invalid " + what + " JSON: " + (field.isEmpty() || wanted == null
+                    ? e.getOriginalMessage() : "'" + field + "' must be " + wanted));
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("invalid " + what + " JSON: " + e.getOriginalMessage());
         }
@@ -60,6 +68,28 @@ public final class Json {
             throw new IllegalArgumentException("invalid " + what + " JSON: null; a " + what + " is a JSON object");
         }
         return value;
+    }
+
+    private static String wanted(Class<?> type) {
+        if (type == null) {
+            return null;
+        }
+        if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
+            return "a whole number";
+        }
+        if (type == Double.class || type == double.class) {
+            return "a number";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        if (type == String.class) {
+            return "a string";
+        }
+        if (java.util.Collection.class.isAssignableFrom(type)) {
+            return "a list";
+        }
+        return null;
     }
 
     public static <T> T read(byte[] json, Class<T> type) {

@@ -52,7 +52,13 @@ class MethodTest {
     void countsRefuseFractionsAndEmptyRecordsGetAReason() {
         var fraction = assertThrows(IllegalArgumentException.class,
                 () -> Json.read("{\"epochs\":1.5}", TrainingRequest.class));
-        assertTrue(fraction.getMessage().contains("invalid TrainingRequest JSON"), fraction.getMessage());
+        assertEquals("invalid TrainingRequest JSON: 'epochs' must be a whole number", fraction.getMessage());
+        assertEquals("invalid TrainingRequest JSON: 'hiddenSizes[1]' must be a whole number", assertThrows(
+                IllegalArgumentException.class, () -> Json.read("{\"hiddenSizes\":[10,\"x\"]}",
+                        TrainingRequest.class)).getMessage());
+        assertEquals("invalid TrainingRequest JSON: 'baseline' must be true or false", assertThrows(
+                IllegalArgumentException.class, () -> Json.read("{\"baseline\":\"yes\"}", TrainingRequest.class))
+                .getMessage());
         assertEquals("invalid TrainingRequest JSON: null; a TrainingRequest is a JSON object",
                 assertThrows(IllegalArgumentException.class, () -> Json.read("null", TrainingRequest.class))
                         .getMessage());

@@ -1,0 +1,158 @@
+package org.prunelab.evaluator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.reactive.messaging.memory.InMemoryConnector;
+import io.smallrye.reactive.messaging.memory.InMemorySink;
+import jakarta.enterprise.inject.Any;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.prunelab.core.Json;
+import org.prunelab.core.events.EvaluationEvent;
+import org.prunelab.core.events.PrunedVariantEvent;
+import org.prunelab.core.events.Topics;
+import org.prunelab.core.inference.CompactedNetwork;
+import org.prunelab.core.model.Layer;
+import org.prunelab.core.model.Mlp;
+import org.prunelab.core.model.ModelArtifact;
+import org.prunelab.core.model.ModelManifest;
+import org.prunelab.core.model.PruningInfo;
+import org.prunelab.core.model.Sparsity;
+import org.prunelab.core.model.TrainingConfig;
+import org.prunelab.core.pruning.Method;
+import org.prunelab.core.store.ArtifactStore;
+import org.prunelab.evaluator.config.EvaluatorConfig;
+
+/** The evaluator on SmallRye's in-memory connector: a variant in, one checked and timed evaluation out, once. */
+@QuarkusTest
+class EvaluatorServiceTest {
+    private static final String RUN = "evaluator-test-" + System.nanoTime();
+
+    @Inject
+    @Any
+    InMemoryConnector connector;
+
+    @Inject
+    EvaluatorConfig config;
+
+    @Inject
+    MeterRegistry registry;
+
+    private InMemorySink<String> evaluations;
+    private ArtifactStore store;
+    private Mlp trained;
+    private String trainedId;
+
+    @BeforeEach
+    void setUp() {
+        evaluations = connector.sink(Topics.EVALUATIONS);
+        evaluations.clear();
+        store = new ArtifactStore(config.storeDir());
+        Random r = new Random(5);
+        int[] sizes = {784, 24, 16, 10};
+        List<Layer> layers = new ArrayList<>();
+        for (int k = 0; k + 1 < sizes.length; k++) {
+            float[] w = new float[sizes[k] * sizes[k + 1]];
+            for (int i = 0; i < w.length; i++) {
+                w[i] = (float) (r.nextGaussian() * 0.05);
+            }
+            layers.add(new Layer(sizes[k], sizes[k + 1], w));
+        }
+        trained = new Mlp(layers);
+        trainedId = store.putModel(new ModelArtifact(trained, manifest()));
+    }
+
+    private ModelManifest manifest() {
+        return ModelManifest.trained(RUN, trained, new TrainingConfig("mnist", List.of(24, 16), 1, 64, 1e-3, 5, 600),
+                List.of());
+    }
+
+    /** A variant of the trained model stored as the pruner stores it, and the event announcing it. */
+    private PrunedVariantEvent variant(String run, Method method, double p) {
+        Mlp pruned = method.apply(trained, p);
+        Sparsity s = Sparsity.of(pruned);
+        String id = store.putModel(new ModelArtifact(pruned, manifest().pruned(new PruningInfo(trainedId, method, p, s))));
+        return new PrunedVariantEvent(run, trainedId, id, id, "mnist", method, p, s, 5, 2);
+    }
+
+    @Test
+    void eachMethodIsEvaluatedInItsFastFormCheckedAgainstDenseAndOnlyOnce() throws Exception {
+        PrunedVariantEvent weight = variant(RUN, Method.WEIGHT, 50);
+        PrunedVariantEvent neuron = variant(RUN, Method.NEURON, 50);
+        assertNull(deliver(Json.write(weight)), "acknowledged");
+        assertNull(deliver(Json.write(neuron)));
+        assertEquals(2, evaluations.received().size());
+        EvaluationEvent w = Json.read(evaluations.received().get(0).getPayload(), EvaluationEvent.class);
+        EvaluationEvent n = Json.read(evaluations.received().get(1).getPayload(), EvaluationEvent.class);
+        assertEquals(weight.key(), w.key());
+        assertEquals("csr", w.fastForm());
+        assertEquals(method(weight).nonZeros(), w.fastParameters());
+        assertEquals("compact", n.fastForm());
+        assertEquals(CompactedNetwork.compact(method(neuron)).parameters(), n.fastParameters());
+        for (EvaluationEvent e : List.of(w, n)) {
+            assertTrue(e.fastMaxAbsDiff() < 1e-4, "fast form checked against dense: " + e.fastMaxAbsDiff());
+            assertTrue(e.testAccuracy() >= 0 && e.testAccuracy() <= 1 && e.testLoss() > 0, e.toString());
+            assertTrue(e.dense().wallMedianMs() > 0 && e.fast().wallMedianMs() > 0, e.toString());
+            assertEquals(1, e.dense().repetitions());
+        }
+        double evaluated = count("evaluator_evaluations");
+
+        // a redelivery is answered with the recorded result, not evaluated again
+        assertNull(deliver(Json.write(weight)));
+        assertEquals(3, evaluations.received().size());
+        assertEquals(evaluations.received().get(0).getPayload(), evaluations.received().get(2).getPayload());
+        assertEquals(evaluated, count("evaluator_evaluations"));
+        assertTrue(count("evaluator_duplicates_skipped") >= 1);
+    }
+
+    @Test
+    void badVariantsAreNackedWithTheirReason() throws Exception {
+        String good = Json.write(variant(RUN + "-bad", Method.WEIGHT, 50));
+        assertReason(good.replace("\"percentage\":50.0", "\"percentage\":60.0"), "is not the weight 60.0% variant");
+        assertReason(good.replace("\"method\":\"weight\"", "\"method\":\"magic\""), "unknown pruning method 'magic'");
+        assertReason(good.replace("\"percentage\":50.0", "\"percentage\":120.0"), "must be in [0, 100)");
+        assertReason(good.replace("\"dataset\":\"mnist\"", "\"dataset\":\"imagenet\""), "unknown dataset");
+        assertReason("{\"runId\":\"x\",\"percentage\":50,\"seed\":1,\"expectedVariants\":1}", "are required");
+        assertReason("[]", "invalid PrunedVariantEvent JSON");
+        assertEquals(0, evaluations.received().size());
+    }
+
+    private Mlp method(PrunedVariantEvent v) {
+        return store.getModel(v.variantId()).mlp();
+    }
+
+    private double count(String name) {
+        return registry.find(name).counters().stream().mapToDouble(c -> c.count()).sum();
+    }
+
+    private void assertReason(String json, String reason) throws Exception {
+        Throwable t = deliver(json);
+        assertTrue(t != null && t.getMessage().contains(reason), json + " -> " + t);
+    }
+
+    /** Sends one record as the broker would; completes with null on ack, with the reason on nack. */
+    private Throwable deliver(String json) throws Exception {
+        CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+        connector.<Message<String>>source(Topics.PRUNED_VARIANTS).send(Message.of(json)
+                .withAck(() -> {
+                    outcome.complete(null);
+                    return CompletableFuture.completedFuture(null);
+                })
+                .withNack(t -> {
+                    outcome.complete(t);
+                    return CompletableFuture.completedFuture(null);
+                }));
+        return outcome.get(2, TimeUnit.MINUTES);
+    }
+}

@@ -1,0 +1,150 @@
+package org.prunelab.pruner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.reactive.messaging.memory.InMemoryConnector;
+import io.smallrye.reactive.messaging.memory.InMemorySink;
+import jakarta.enterprise.inject.Any;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.prunelab.core.Json;
+import org.prunelab.core.events.PrunedVariantEvent;
+import org.prunelab.core.events.Topics;
+import org.prunelab.core.events.TrainedModelEvent;
+import org.prunelab.core.model.Layer;
+import org.prunelab.core.model.Mlp;
+import org.prunelab.core.model.ModelArtifact;
+import org.prunelab.core.model.ModelManifest;
+import org.prunelab.core.model.TrainingConfig;
+import org.prunelab.core.pruning.Method;
+import org.prunelab.core.store.ArtifactStore;
+import org.prunelab.pruner.config.PrunerConfig;
+
+/** The pruner on SmallRye's in-memory connector: a trained model in, one variant per method and percentage out. */
+@QuarkusTest
+class PrunerServiceTest {
+    private static final String RUN = "pruner-test-" + System.nanoTime();
+
+    @Inject
+    @Any
+    InMemoryConnector connector;
+
+    @Inject
+    PrunerConfig config;
+
+    @Inject
+    MeterRegistry registry;
+
+    private InMemorySink<String> variants;
+
+    @BeforeEach
+    void sink() {
+        variants = connector.sink(Topics.PRUNED_VARIANTS);
+        variants.clear();
+    }
+
+    @Test
+    void aTrainedModelIsPrunedOnceIntoEveryVariantAndARepeatIsAnsweredFromTheRecord() throws Exception {
+        TrainedModelEvent model = storedModel(RUN);
+        String event = Json.write(model);
+        assertNull(deliver(Topics.TRAINED_MODELS, event), "acknowledged");
+        assertEquals(4, variants.received().size());
+        ArtifactStore store = new ArtifactStore(config.storeDir());
+        for (Message<String> m : variants.received()) {
+            PrunedVariantEvent v = Json.read(m.getPayload(), PrunedVariantEvent.class);
+            assertEquals(RUN, v.runId());
+            assertEquals(model.modelId(), v.modelId());
+            assertEquals(4, v.expectedVariants());
+            ModelArtifact a = store.getModel(v.variantId());
+            assertEquals(v.method(), a.manifest().pruning().method());
+            // the rule really ran: 50 % of each hidden layer's weights (or neurons) are zero, the output layer is whole
+            double zeros = a.mlp().layer(0).zeros() / (double) a.mlp().layer(0).size();
+            assertEquals(v.percentage() / 100, zeros, 0.01, v.key());
+            assertEquals(0, a.mlp().layer(2).zeros(), v.key());
+        }
+        double emitted = emitted();
+
+        // redelivered: the same variants again, nothing pruned twice
+        assertNull(deliver(Topics.TRAINED_MODELS, event));
+        assertEquals(8, variants.received().size());
+        for (int i = 0; i < 4; i++) {
+            assertEquals(variants.received().get(i).getPayload(), variants.received().get(i + 4).getPayload());
+        }
+        assertEquals(emitted, emitted(), "no variant produced twice");
+
+        // a re-prune under the run id of this run is refused
+        Throwable reused = deliver(Topics.PRUNE_REQUESTS, "{\"runId\":\"" + RUN + "\",\"modelId\":\""
+                + model.modelId() + "\",\"percentages\":[90]}");
+        assertTrue(reused.getMessage().contains("was already pruned"), reused.getMessage());
+    }
+
+    @Test
+    void badInputsAreNackedWithTheirReason() throws Exception {
+        TrainedModelEvent model = storedModel(RUN + "-bad");
+        String zeros = "0".repeat(64);
+        assertReason(Topics.TRAINED_MODELS, Json.write(model).replace("\"sha256\":\"" + model.sha256(),
+                "\"sha256\":\"" + zeros), "does not match the expected SHA-256");
+        assertReason(Topics.TRAINED_MODELS, "not json", "invalid TrainedModelEvent JSON");
+        assertReason(Topics.PRUNE_REQUESTS, "{\"runId\":\"p1\"}", "modelId is required");
+        assertReason(Topics.PRUNE_REQUESTS, "{\"runId\":\"p2\",\"modelId\":\"../../etc/passwd\"}", "is not an artifact id");
+        assertReason(Topics.PRUNE_REQUESTS, "{\"runId\":\"p3\",\"modelId\":\"" + zeros + "\"}", "is not in the store");
+        assertReason(Topics.PRUNE_REQUESTS, "{\"modelId\":\"" + model.modelId() + "\",\"percentages\":[0.5,100]}",
+                "must be in [0, 100), got 100.0");
+        assertEquals(0, variants.received().size());
+    }
+
+    private double emitted() {
+        return registry.find("pruner_variants_emitted").counters().stream().mapToDouble(c -> c.count()).sum();
+    }
+
+    /** A small trained model in the store, and the event the trainer would publish for it. */
+    private TrainedModelEvent storedModel(String runId) {
+        Random r = new Random(11);
+        int[] sizes = {784, 20, 12, 10};
+        List<Layer> layers = new ArrayList<>();
+        for (int k = 0; k + 1 < sizes.length; k++) {
+            float[] w = new float[sizes[k] * sizes[k + 1]];
+            for (int i = 0; i < w.length; i++) {
+                w[i] = (float) r.nextGaussian();
+            }
+            layers.add(new Layer(sizes[k], sizes[k + 1], w));
+        }
+        Mlp mlp = new Mlp(layers);
+        TrainingConfig cfg = new TrainingConfig("mnist", List.of(20, 12), 1, 64, 1e-3, 11, 600);
+        String id = new ArtifactStore(config.storeDir()).putModel(new ModelArtifact(mlp,
+                ModelManifest.trained(runId, mlp, cfg, List.of())));
+        return new TrainedModelEvent(runId, id, id, "mnist", mlp.sizes(), cfg, List.of(), 2.0, 0.2, 1.0,
+                Method.DEFAULTS, List.of(0.0, 50.0), false, "2026-01-01T00:00:00Z");
+    }
+
+    private void assertReason(String channel, String json, String reason) throws Exception {
+        Throwable t = deliver(channel, json);
+        assertTrue(t != null && t.getMessage().contains(reason), json + " -> " + t);
+    }
+
+    /** Sends one record as the broker would; completes with null on ack, with the reason on nack. */
+    private Throwable deliver(String channel, String json) throws Exception {
+        CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+        connector.<Message<String>>source(channel).send(Message.of(json)
+                .withAck(() -> {
+                    outcome.complete(null);
+                    return CompletableFuture.completedFuture(null);
+                })
+                .withNack(t -> {
+                    outcome.complete(t);
+                    return CompletableFuture.completedFuture(null);
+                }));
+        return outcome.get(1, TimeUnit.MINUTES);
+    }
+}
