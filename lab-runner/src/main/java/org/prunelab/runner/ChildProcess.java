@@ -21,13 +21,10 @@ public final class ChildProcess implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(new Thread(this::close));
     }
 
-    /** Starts {@code java <flags> <args>} with the project's JVM flags and extra environment. */
+    /** Starts {@code java <args>} with this JVM's java and extra environment. */
     public static ChildProcess startJava(String name, List<String> args, Map<String, String> env, Path log) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("--enable-native-access=ALL-UNNAMED");
-        cmd.add("--add-modules");
-        cmd.add("jdk.incubator.vector");
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));

@@ -33,6 +33,11 @@ public record LabHome(Path root) {
         return root.resolve("kafka-broker/target/classes") + ":" + read(root.resolve("kafka-broker/target/broker-classpath.txt"));
     }
 
+    /** The project's JVM flags as a java argument: the checkout's jvm.options, their one home. */
+    public String jvmOptions() {
+        return "@" + root.resolve("jvm.options");
+    }
+
     public Path dataDir() {
         String env = System.getenv("LAB_DATA_DIR");
         return env != null ? Path.of(env) : root.resolve("data");

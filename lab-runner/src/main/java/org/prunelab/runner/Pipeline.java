@@ -116,7 +116,7 @@ public final class Pipeline implements AutoCloseable {
         env.put("LAB_STORE_DIR", store.toString());
         env.put("LAB_DATA_DIR", home.dataDir().toString());
         env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
-        ChildProcess p = ChildProcess.startJava(name, List.of("-Xmx4g", "-jar", home.serviceJar(jarOf).toString()),
+        ChildProcess p = ChildProcess.startJava(name, List.of(home.jvmOptions(), "-Xmx4g", "-jar", home.serviceJar(jarOf).toString()),
                 env, work.resolve(name + ".log"));
         services.put(name, p);
         ports.put(name, port);

@@ -14,7 +14,9 @@ import org.prunelab.core.events.Topics;
 import org.prunelab.core.events.TrainedModelEvent;
 import org.prunelab.core.events.TrainingProgress;
 import org.prunelab.core.events.TrainingRequest;
+import org.prunelab.core.inference.TimingPolicy;
 import org.prunelab.core.model.Mlp;
+import org.prunelab.core.model.TrainingConfig;
 import org.prunelab.core.pruning.Percentage;
 import org.prunelab.core.store.ArtifactStore;
 import org.prunelab.runner.report.Conclusions;
@@ -26,21 +28,33 @@ import org.prunelab.runner.report.ReportWriter;
  * With --keep-running it stays up for further requests posted to the broker, printing each run's table.
  */
 public final class RunMain {
-    private static final String USAGE = """
-            usage: bin/run [--quick] [--dataset mnist|fashion-mnist] [--epochs N] [--hidden 1000,1000,500,200]
-                           [--percentages 0,25,50,60,70,80,90,95,97,99] [--seed 42] [--train-limit N]
-                           [--repetitions 7] [--warmups 2] [--kafka-port 9092] [--prometheus-port 9090 (0: none)]
+    private static final TrainingConfig STUDY = TrainingConfig.defaults("mnist");
+    private static final TrainingConfig QUICK = TrainingConfig.quick("mnist");
+    private static final String USAGE = String.format(Locale.ROOT, """
+            usage: bin/run [--quick] [--dataset mnist|fashion-mnist] [--epochs %d] [--hidden %s]
+                           [--percentages %s] [--seed %d] [--train-limit N]
+                           [--repetitions %d] [--warmups %d] [--kafka-port 9092] [--prometheus-port 9090 (0: none)]
                            [--evaluators 1] [--keep-running] [--run-id ID] [--no-baseline]
-              --quick          1 epoch on 12,000 training images and 3 timing repetitions: a few minutes
+              --quick          %d epoch(s) on %,d training images and %d timing repetitions: a few minutes
+            """, STUDY.epochs(), csv(STUDY.hiddenSizes()),
+            csv(Percentage.DEFAULTS.stream().map(Percentage::label).toList()), STUDY.seed(),
+            TimingPolicy.STUDY.repetitions(), TimingPolicy.STUDY.warmups(), QUICK.epochs(), QUICK.trainLimit(),
+            TimingPolicy.QUICK.repetitions()) + """
               --no-baseline    skip the networks of the neuron-pruned sizes trained from scratch (trained by default)
               --evaluators N   run N evaluator instances in one consumer group (the topics have 4 partitions)
               --keep-running   stay up after the first run for requests posted to the broker (Ctrl-C stops)
             or:    bin/run --results RUN_ID [--bootstrap 127.0.0.1:9092] [--store store] [--out runs]
               prints and writes the results and report of a run on a pipeline that is already running, once
               complete (--store: the artifact store the run's model is in; --out: where runs/RUN_ID/ goes)
+            or:    bin/run --post '{"runId":"r1","epochs":2}' [--bootstrap 127.0.0.1:9092]
+              checks a training request and posts it to a pipeline that is already running
             or:    bin/run --report runs/RUN_ID/results.json
               writes the report of a finished run again (charts, conclusions) from its results and the stored model
             """;
+
+    private static String csv(List<?> values) {
+        return values.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(","));
+    }
 
     public static void main(String[] argv) {
         CliArgs a;
@@ -53,6 +67,10 @@ public final class RunMain {
             }
             if (a.has("results")) {
                 results(a);
+                return;
+            }
+            if (a.has("post")) {
+                post(a);
                 return;
             }
             if (a.has("report")) {
@@ -72,11 +90,11 @@ public final class RunMain {
     }
 
     private static TrainingRequest request(CliArgs a) {
-        boolean quick = a.flag("quick");
-        return new TrainingRequest(a.get("run-id", null), a.get("dataset", "mnist"),
-                a.getInt("epochs", quick ? 1 : 10), null,
-                a.has("hidden") ? ints(a.get("hidden", "")) : null, a.getLong("seed", 42), null,
-                a.getInt("train-limit", quick ? 12_000 : 0), null,
+        TrainingConfig d = a.flag("quick") ? QUICK : STUDY;
+        return new TrainingRequest(a.get("run-id", null), a.get("dataset", d.dataset()),
+                a.getInt("epochs", d.epochs()), null,
+                a.has("hidden") ? ints(a.get("hidden", "")) : null, a.getLong("seed", d.seed()), null,
+                a.getInt("train-limit", d.trainLimit()), null,
                 a.has("percentages") ? doubles(a.get("percentages", "")) : null, !a.flag("no-baseline")).complete();
     }
 
@@ -84,8 +102,9 @@ public final class RunMain {
         boolean quick = a.flag("quick");
         LabHome home = LabHome.locate();
         Map<String, String> env = new HashMap<>();
-        env.put("LAB_TIMING_WARMUPS", a.get("warmups", quick ? "1" : "2"));
-        env.put("LAB_TIMING_REPETITIONS", a.get("repetitions", quick ? "3" : "7"));
+        TimingPolicy timing = quick ? TimingPolicy.QUICK : TimingPolicy.STUDY;
+        env.put("LAB_TIMING_WARMUPS", Integer.toString(a.getInt("warmups", timing.warmups())));
+        env.put("LAB_TIMING_REPETITIONS", Integer.toString(a.getInt("repetitions", timing.repetitions())));
         Path runs = checkoutPath(a, "out", "runs");
         Duration timeout = Duration.ofMinutes(a.getInt("timeout-minutes", 180));
 
@@ -137,9 +156,24 @@ public final class RunMain {
         Path runs = checkoutPath(a, "out", "runs");
         try (RunClient client = new RunClient(a.get("bootstrap", "127.0.0.1:9092"))) {
             System.out.printf("reading run %s from %s ...%n", runId, a.get("bootstrap", "127.0.0.1:9092"));
-            report(client.await(runId, Duration.ofMinutes(a.getInt("timeout-minutes", 180)), r -> { }), runs,
-                    store(a));
+            int[] shown = {-1};
+            report(client.await(runId, Duration.ofMinutes(a.getInt("timeout-minutes", 180)), r -> {
+                if (r.evaluations().size() != shown[0]) {
+                    shown[0] = r.evaluations().size();
+                    System.out.printf("[%s] evaluated %d/%s%n", runId, shown[0], r.expected() < 0 ? "?" : r.expected());
+                }
+            }), runs, store(a));
         }
+    }
+
+    /** Checks a training request and posts it, as the compose stack's study service does. */
+    private static void post(CliArgs a) {
+        TrainingRequest request = Json.read(a.get("post", ""), TrainingRequest.class).complete();
+        String bootstrap = a.get("bootstrap", "127.0.0.1:9092");
+        try (RunClient client = new RunClient(bootstrap)) {
+            client.post(Topics.TRAINING_REQUESTS, request.runId(), Json.write(request));
+        }
+        System.out.printf("posted to %s on %s: %s%n", Topics.TRAINING_REQUESTS, bootstrap, Json.write(request));
     }
 
     private static Path store(CliArgs a) {

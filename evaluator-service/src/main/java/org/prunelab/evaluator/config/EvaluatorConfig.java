@@ -3,6 +3,8 @@ package org.prunelab.evaluator.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
+import java.util.Optional;
+import org.prunelab.core.inference.TimingPolicy;
 
 /** The evaluator's settings; each can be set in application.properties or as an environment variable. */
 @ConfigMapping(prefix = "evaluator")
@@ -15,13 +17,11 @@ public interface EvaluatorConfig {
     @WithDefault("64")
     int denseBatch();
 
-    /** Passes over the test set before timing starts (JIT, caches). */
-    @WithDefault("2")
-    int warmups();
+    /** Passes over the test set before timing starts; unset: {@link TimingPolicy#STUDY}'s. */
+    Optional<Integer> warmups();
 
-    /** Timed passes over the test set; the median is reported. */
-    @WithDefault("7")
-    int repetitions();
+    /** Timed passes over the test set, the median reported; unset: {@link TimingPolicy#STUDY}'s. */
+    Optional<Integer> repetitions();
 
     /** Native threads for dense gemm (and the compacted form). */
     @WithDefault("1")

@@ -13,6 +13,7 @@ import org.prunelab.core.inference.DenseNetwork;
 import org.prunelab.core.inference.InferenceForm;
 import org.prunelab.core.inference.InferenceTimer;
 import org.prunelab.core.inference.Timing;
+import org.prunelab.core.inference.TimingPolicy;
 import org.prunelab.core.model.Mlp;
 import org.prunelab.core.model.ModelArtifact;
 import org.prunelab.core.model.PruningInfo;
@@ -102,7 +103,7 @@ public class EvaluationService {
         Evaluation eval = Evaluation.ofOutputs(denseOut, test);
 
         int timed = config.timingLimit() > 0 ? Math.min(config.timingLimit(), test.count()) : test.count();
-        InferenceTimer timer = new InferenceTimer(config.warmups(), config.repetitions());
+        InferenceTimer timer = new InferenceTimer(TimingPolicy.STUDY.with(config.warmups(), config.repetitions()));
         Timing denseTime = timer.time(dense, test.pixels(), timed);
         Timing fastTime = timer.time(fast, test.pixels(), timed);
         long fastParams = method.fastForm().parameters(mlp);

@@ -14,6 +14,7 @@ import org.prunelab.core.inference.CsrNetwork;
 import org.prunelab.core.inference.DenseNetwork;
 import org.prunelab.core.inference.InferenceForm;
 import org.prunelab.core.inference.InferenceTimer;
+import org.prunelab.core.inference.TimingPolicy;
 import org.prunelab.core.model.Mlp;
 import org.prunelab.core.model.ModelArtifact;
 import org.prunelab.core.model.TrainingConfig;
@@ -44,7 +45,9 @@ public final class InferenceBenchmark {
         CliArgs a = new CliArgs(argv);
         int threads = a.getInt("threads", 1);
         NativeThreads.configure(threads, threads);
-        InferenceTimer timer = new InferenceTimer(a.getInt("warmups", 2), a.getInt("repetitions", 7));
+        TimingPolicy policy = new TimingPolicy(a.getInt("warmups", TimingPolicy.STUDY.warmups()),
+                a.getInt("repetitions", TimingPolicy.STUDY.repetitions()));
+        InferenceTimer timer = new InferenceTimer(policy);
         Datasets datasets = new Datasets(Path.of(a.get("data", "data")));
         LabeledImages test = datasets.test(a.get("dataset", "mnist"));
         Mlp model;
@@ -54,10 +57,11 @@ public final class InferenceBenchmark {
             model = ModelArtifact.fromNpz(Files.readAllBytes(file)).mlp();
             source = file.toString();
         } else {
-            System.out.println("no --model given: training the default network for 1 epoch on 12,000 images ...");
-            TrainingConfig cfg = new TrainingConfig("mnist", TrainingConfig.DEFAULT_HIDDEN, 1, 64, 1e-3, 42, 12_000);
+            TrainingConfig cfg = TrainingConfig.quick("mnist");
+            source = String.format(Locale.ROOT, "default network, %d epoch(s) on %,d MNIST images, seed %d",
+                    cfg.epochs(), cfg.trainLimit(), cfg.seed());
+            System.out.println("no --model given: training the " + source + " ...");
             model = new MlpTrainer(1000).train(cfg, datasets.train("mnist"), test, new MlpTrainer.Progress() { }).mlp();
-            source = "default network, 1 epoch on 12,000 MNIST images, seed 42";
         }
         float[] x = test.pixels();
         int n = test.count();
@@ -66,7 +70,7 @@ public final class InferenceBenchmark {
         int bestDl4j = fastest(b -> new Dl4jForm(model, b, threads), timer, x, n);
         System.out.printf(Locale.ROOT, "model: %s%n%d test images, %d thread(s), median of %d runs after %d warm-up; "
                 + "fastest dense batch %d (ND4J gemm), %d (DL4J output)%n%n", source, n, threads,
-                a.getInt("repetitions", 7), a.getInt("warmups", 2), bestBatch, bestDl4j);
+                policy.repetitions(), policy.warmups(), bestBatch, bestDl4j);
         System.out.printf(Locale.ROOT, "%5s %9s %9s %9s %9s %9s %8s %9s %8s %8s%n", "pct", "dense64", "denseBest",
                 "dl4j64", "dl4jBest", "csr", "csr x", "compact", "cmp x", "cmp/bound");
         List<Row> rows = new ArrayList<>();
@@ -96,8 +100,8 @@ public final class InferenceBenchmark {
         }
         Path json = Path.of(a.get("json", "runs/benchmark.json"));
         Files.createDirectories(json.toAbsolutePath().getParent());
-        Files.writeString(json, Json.pretty(new Report(source, n, threads, a.getInt("warmups", 2),
-                a.getInt("repetitions", 7), bestBatch, bestDl4j, rows)));
+        Files.writeString(json, Json.pretty(new Report(source, n, threads, policy.warmups(),
+                policy.repetitions(), bestBatch, bestDl4j, rows)));
         System.out.printf("%nms for the whole test set; x = best dense (any of the four) / form; cmp/bound = compact "
                 + "time / (its FLOP share x denseBest), target <= 1.3%nwritten %s%n", json);
     }
@@ -109,7 +113,7 @@ public final class InferenceBenchmark {
     private static int fastest(FormFactory f, InferenceTimer timer, float[] x, int n) {
         int best = DENSE_BATCHES[0];
         double bestMs = Double.MAX_VALUE;
-        InferenceTimer quick = new InferenceTimer(1, 3);
+        InferenceTimer quick = new InferenceTimer(TimingPolicy.QUICK);
         for (int b : DENSE_BATCHES) {
             double ms = quick.time(f.create(b), x, n).wallMedianMs();
             if (ms < bestMs) {

@@ -15,12 +15,9 @@ public final class InferenceTimer {
     private final int warmups;
     private final int repetitions;
 
-    public InferenceTimer(int warmups, int repetitions) {
-        if (repetitions < 1 || warmups < 0) {
-            throw new IllegalArgumentException("need warmups >= 0 and repetitions >= 1");
-        }
-        this.warmups = warmups;
-        this.repetitions = repetitions;
+    public InferenceTimer(TimingPolicy policy) {
+        this.warmups = policy.warmups();
+        this.repetitions = policy.repetitions();
     }
 
     public Timing time(InferenceForm form, float[] x, int count) {

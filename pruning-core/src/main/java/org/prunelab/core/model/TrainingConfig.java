@@ -16,8 +16,19 @@ public record TrainingConfig(String dataset, List<Integer> hiddenSizes, int epoc
     public static final int MAX_LAYER_SIZE = 20_000;
     public static final long MAX_PARAMETERS = 200_000_000L;
 
+    /** bin/run --quick and the benchmark's own model: one epoch on the first 12,000 training images. */
+    public static final int QUICK_EPOCHS = 1;
+    public static final int QUICK_TRAIN_LIMIT = 12_000;
+
     public static TrainingConfig defaults(String dataset) {
         return new TrainingConfig(dataset, DEFAULT_HIDDEN, 10, 64, 1e-3, 42L, 0);
+    }
+
+    /** The study's defaults cut to a quick run ({@link #QUICK_EPOCHS}, {@link #QUICK_TRAIN_LIMIT}). */
+    public static TrainingConfig quick(String dataset) {
+        TrainingConfig d = defaults(dataset);
+        return new TrainingConfig(dataset, d.hiddenSizes(), QUICK_EPOCHS, d.batchSize(), d.learningRate(), d.seed(),
+                QUICK_TRAIN_LIMIT);
     }
 
     public TrainingConfig {
