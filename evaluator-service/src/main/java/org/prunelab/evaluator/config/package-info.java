@@ -1,0 +1,5 @@
+/**
+ * The evaluator's typed settings (a @ConfigMapping); each is set in application.properties or by an environment
+ * variable (README, Configuration).
+ */
+package org.prunelab.evaluator.config;

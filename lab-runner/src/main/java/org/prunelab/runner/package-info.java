@@ -1,0 +1,5 @@
+/**
+ * bin/run: the embedded default pipeline (a local KRaft broker and the services as child processes, a Prometheus
+ * when installed), the client that posts requests and follows runs on the broker, and the results table.
+ */
+package org.prunelab.runner;

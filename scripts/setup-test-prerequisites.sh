@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# What the tests need beyond the JDK, installed on a fresh machine of this project's kind (Debian; root or sudo):
+# the datasets (scripts/setup-datasets.sh), a python3 with numpy (the artifact test opens models with it) and
+# Debian's prometheus (the dashboard check queries a real Prometheus; promtool checks /q/metrics). Without root and
+# sudo it names what is missing in one line and how to get it, and exits 1 before any test runs.
+# Prints the python3 to use (one with numpy) on its last line, for bin/test.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+"$here/setup-datasets.sh" >&2
+
+need=()
+python3 -c 'import numpy' 2>/dev/null || /usr/bin/python3 -c 'import numpy' 2>/dev/null || need+=(python3-numpy)
+{ command -v prometheus && command -v promtool; } >/dev/null 2>&1 || need+=(prometheus)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then sudo=""
+  elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo="sudo"
+  else echo "the tests need Debian's ${need[*]}: apt-get install ${need[*]} (as root), then run bin/test again" >&2; exit 1
+  fi
+  echo "installing what the tests need: ${need[*]} (Debian)" >&2
+  $sudo apt-get update -qq >&2
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+if python3 -c 'import numpy' 2>/dev/null; then echo python3; else echo /usr/bin/python3; fi

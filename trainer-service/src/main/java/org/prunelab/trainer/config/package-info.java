@@ -1,0 +1,5 @@
+/**
+ * The trainer's typed settings (a @ConfigMapping); each is set in application.properties or by an environment
+ * variable (README, Configuration).
+ */
+package org.prunelab.trainer.config;
