@@ -130,15 +130,32 @@ log "waiting for $run_id with the report service"
 LAB_RUNS_DIR=$runs_dir LAB_REPORT_TIMEOUT_MINUTES=$(( timeout_s / 60 )) "${compose[@]}" run --rm report "$run_id" \
   >"$dir/report.log" 2>&1 &
 report_pid=$!
+# Mid-study, once the first evaluation is in, the evaluator crashes (its process SIGKILLed from the host, as the
+# kernel's OOM killer would): its restart policy must bring it back and the study must still complete, each variant
+# evaluated once.
+evaluator=$("${compose[@]}" ps -q evaluator-service)
+killed=""
 while kill -0 "$report_pid" 2>/dev/null; do
   for s in trainer-service pruner-service evaluator-service kafka; do
     state=$(docker inspect -f '{{.State.Status}}' "$("${compose[@]}" ps -q "$s")" 2>/dev/null || echo missing)
-    [ "$state" = running ] || fail "$s is $state"
+    case "$state" in running|restarting) ;; *) fail "$s is $state" ;; esac
   done
-  log "$(grep -o 'evaluated [0-9]*/[0-9]*' "$dir/report.log" | tail -1 || true)"
-  sleep 10
+  progress=$(grep -o 'evaluated [0-9]*/[0-9?]*' "$dir/report.log" | tail -1 || true)
+  log "${progress:-waiting for the first evaluation}"
+  if [ -z "$killed" ] && [ "$(sed -n 's/evaluated \([0-9]*\)\/.*/\1/p' <<< "$progress")" -ge 1 ] 2>/dev/null; then
+    kill -9 "$(docker inspect -f '{{.State.Pid}}' "$evaluator")"
+    killed=1
+    log "killed the evaluator's process (SIGKILL) mid-study"
+  fi
+  sleep 5
 done
 wait "$report_pid" || { tail -30 "$dir/report.log"; fail "the report service failed"; }
+[ -n "$killed" ] || fail "the study finished before the evaluator could be killed"
+restarts=$(docker inspect -f '{{.RestartCount}}' "$evaluator")
+[ "$restarts" -ge 1 ] || fail "the evaluator was not restarted by its restart policy"
+once=$(grep -o 'evaluated twice: [0-9]*' "$dir/report.log" | tail -1)
+[ "$once" = "evaluated twice: 0" ] || fail "a variant was evaluated twice ($once)"
+log "the evaluator was killed mid-study and restarted $restarts time(s) by its restart policy; $once"
 study_s=$(( $(date +%s) - t_up ))
 out="$runs_dir/$run_id"
 for f in results.json results.csv report/report.md; do
@@ -175,4 +192,4 @@ rm -rf "$runs_dir"
 
 log "image sizes:"
 docker image ls --format '  {{.Repository}}:{{.Tag}}  {{.Size}}' | grep -E 'localhost/' | sort
-log "PASSED: $expected evaluations of $run_id, $series accuracy series in Prometheus, a report with $n_charts charts; image build ${build_s}s, study ${study_s}s, total $(( $(date +%s) - t0 ))s"
+log "PASSED: $expected evaluations of $run_id (evaluator killed mid-study, restarted, each variant evaluated once), $series accuracy series in Prometheus, a report with $n_charts charts; image build ${build_s}s, study ${study_s}s, total $(( $(date +%s) - t0 ))s"

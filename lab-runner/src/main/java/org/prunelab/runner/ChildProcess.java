@@ -54,6 +54,11 @@ public final class ChildProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** The exit code once exited (128 + n when killed by signal n), -1 while running. */
+    public int exitCode() {
+        return process.isAlive() ? -1 : process.exitValue();
+    }
+
     /** SIGKILL, as a crash would. */
     public void kill() {
         process.destroyForcibly();

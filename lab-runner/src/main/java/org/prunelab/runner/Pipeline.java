@@ -17,10 +17,14 @@ import java.util.Map;
 
 /**
  * The embedded default: a local KRaft broker and the three services as child processes, sharing one artifact
- * store and data directory. Closing it stops everything it started.
+ * store and data directory. A supervisor restarts a service that exits while the pipeline runs (its unacknowledged
+ * input is still on its topic, so the run goes on), up to {@code maxRestarts} times per service; then it gives up
+ * and says so ({@link #failure()}). Closing it stops everything it started.
  */
 public final class Pipeline implements AutoCloseable {
     public static final List<String> SERVICES = List.of("trainer-service", "pruner-service", "evaluator-service");
+    /** Restarts per service before the supervisor gives up (bin/run --max-restarts). */
+    public static final int DEFAULT_MAX_RESTARTS = 5;
 
     private final LabHome home;
     private final Path work;
@@ -29,13 +33,22 @@ public final class Pipeline implements AutoCloseable {
     private final Map<String, String> extraEnv;
     private final Map<String, ChildProcess> services = new LinkedHashMap<>();
     private final Map<String, Integer> ports = new HashMap<>();
+    private final Map<String, Integer> restarts = new HashMap<>();
+    private final int maxRestarts;
+    private final Thread supervisor;
+    private volatile boolean closing;
+    private volatile String failure;
 
-    private Pipeline(LabHome home, Path work, Path store, LocalKafka kafka, Map<String, String> extraEnv) {
+    private Pipeline(LabHome home, Path work, Path store, LocalKafka kafka, Map<String, String> extraEnv,
+                     int maxRestarts) {
         this.home = home;
         this.work = work;
         this.store = store;
         this.kafka = kafka;
         this.extraEnv = extraEnv;
+        this.maxRestarts = maxRestarts;
+        this.supervisor = new Thread(this::supervise, "pipeline-supervisor");
+        supervisor.setDaemon(true);
     }
 
     /**
@@ -49,6 +62,12 @@ public final class Pipeline implements AutoCloseable {
 
     /** As above, with the broker on a given loopback port. */
     public static Pipeline start(LabHome home, Path work, Path store, Map<String, String> extraEnv, int kafkaPort) {
+        return start(home, work, store, extraEnv, kafkaPort, DEFAULT_MAX_RESTARTS);
+    }
+
+    /** As above, restarting a service that exits at most {@code maxRestarts} times. */
+    public static Pipeline start(LabHome home, Path work, Path store, Map<String, String> extraEnv, int kafkaPort,
+                                 int maxRestarts) {
         deleteTree(work);
         try {
             Files.createDirectories(work);
@@ -56,7 +75,7 @@ public final class Pipeline implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         LocalKafka kafka = LocalKafka.start(home, work.resolve("kafka"), kafkaPort);
-        Pipeline p = new Pipeline(home, work, store, kafka, extraEnv);
+        Pipeline p = new Pipeline(home, work, store, kafka, extraEnv, maxRestarts);
         try {
             kafka.createTopics();
             for (String s : SERVICES) {
@@ -65,6 +84,7 @@ public final class Pipeline implements AutoCloseable {
             for (String s : SERVICES) {
                 p.awaitReady(s, Duration.ofSeconds(120));
             }
+            p.supervisor.start();
             return p;
         } catch (RuntimeException e) {
             p.close();
@@ -93,23 +113,67 @@ public final class Pipeline implements AutoCloseable {
         return startService(name, LocalKafka.freePort());
     }
 
-    /** Kills a service with SIGKILL, as a crash would, and starts it again on the same port. */
-    public ChildProcess crashAndRestart(String name) {
-        services.get(name).kill();
-        ChildProcess p = startService(name, ports.get(name));
-        awaitReady(name, Duration.ofSeconds(120));
-        return p;
+    /** Kills a service with SIGKILL, as a crash would; the supervisor brings it back. */
+    public void kill(String name) {
+        service(name).kill();
     }
 
-    /** Stops one service (SIGTERM). */
+    /** Stops one service (SIGTERM) for good: the supervisor does not restart it. */
     public void stopService(String name) {
-        ChildProcess p = services.remove(name);
+        ChildProcess p;
+        synchronized (this) {
+            p = services.remove(name);
+        }
         if (p != null) {
             p.close();
         }
     }
 
-    private ChildProcess startService(String name, int port) {
+    /** Times the supervisor restarted a service. */
+    public synchronized int restarts(String name) {
+        return restarts.getOrDefault(name, 0);
+    }
+
+    /** Why the supervisor gave up on a service, once it has; a run waiting on that service cannot complete. */
+    public java.util.Optional<String> failure() {
+        return java.util.Optional.ofNullable(failure);
+    }
+
+    private void supervise() {
+        while (!closing) {
+            LocalKafka.sleep(500);
+            List<Map.Entry<String, ChildProcess>> now;
+            synchronized (this) {
+                now = List.copyOf(services.entrySet());
+            }
+            for (Map.Entry<String, ChildProcess> e : now) {
+                if (!e.getValue().isAlive() && !closing) {
+                    restart(e.getKey(), e.getValue());
+                }
+            }
+        }
+    }
+
+    private synchronized void restart(String name, ChildProcess dead) {
+        if (services.get(name) != dead || closing) {
+            return; // stopped on purpose, or already restarted
+        }
+        int n = restarts.merge(name, 1, Integer::sum);
+        int code = dead.exitCode();
+        String why = code > 128 ? "killed by signal " + (code - 128) : "exit code " + code;
+        if (n > maxRestarts) {
+            services.remove(name);
+            failure = name + " exited " + n + " times (last: " + why + "); giving up after " + maxRestarts
+                    + " restarts; see " + dead.log();
+            System.out.println("[supervisor] " + failure);
+            return;
+        }
+        System.out.printf("[supervisor] %s exited unexpectedly (%s); restarting it (%d of at most %d)%n", name, why, n,
+                maxRestarts);
+        startService(name, ports.get(name));
+    }
+
+    private synchronized ChildProcess startService(String name, int port) {
         String jarOf = name.replaceAll("-\\d+$", "");
         Map<String, String> env = new HashMap<>(extraEnv);
         env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrap());
@@ -123,7 +187,7 @@ public final class Pipeline implements AutoCloseable {
         return p;
     }
 
-    public ChildProcess service(String name) {
+    public synchronized ChildProcess service(String name) {
         return services.get(name);
     }
 
@@ -133,9 +197,9 @@ public final class Pipeline implements AutoCloseable {
         URI uri = URI.create("http://127.0.0.1:" + ports.get(name) + "/q/health/ready");
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            ChildProcess p = services.get(name);
-            if (!p.isAlive()) {
-                throw new IllegalStateException(name + " exited during start; see " + p.log());
+            ChildProcess p = service(name);
+            if (p == null || !p.isAlive()) {
+                throw new IllegalStateException(name + " exited during start; see " + work.resolve(name + ".log"));
             }
             try {
                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
@@ -151,12 +215,17 @@ public final class Pipeline implements AutoCloseable {
             }
             LocalKafka.sleep(500);
         }
-        throw new IllegalStateException(name + " not ready after " + timeout + "; see " + services.get(name).log());
+        throw new IllegalStateException(name + " not ready after " + timeout + "; see " + work.resolve(name + ".log"));
     }
 
     @Override
     public void close() {
-        new ArrayList<>(services.values()).parallelStream().forEach(ChildProcess::close);
+        closing = true;
+        List<ChildProcess> all;
+        synchronized (this) {
+            all = new ArrayList<>(services.values());
+        }
+        all.parallelStream().forEach(ChildProcess::close);
         kafka.close();
     }
 

@@ -34,15 +34,16 @@ public final class RunMain {
             usage: bin/run [--quick] [--dataset mnist|fashion-mnist] [--epochs %d] [--hidden %s]
                            [--percentages %s] [--seed %d] [--train-limit N]
                            [--repetitions %d] [--warmups %d] [--kafka-port 9092] [--prometheus-port 9090 (0: none)]
-                           [--evaluators 1] [--keep-running] [--run-id ID] [--no-baseline]
+                           [--evaluators 1] [--keep-running] [--run-id ID] [--no-baseline] [--max-restarts %d]
               --quick          %d epoch(s) on %,d training images and %d timing repetitions: a few minutes
             """, STUDY.epochs(), csv(STUDY.hiddenSizes()),
             csv(Percentage.DEFAULTS.stream().map(Percentage::label).toList()), STUDY.seed(),
-            TimingPolicy.STUDY.repetitions(), TimingPolicy.STUDY.warmups(), QUICK.epochs(), QUICK.trainLimit(),
-            TimingPolicy.QUICK.repetitions()) + """
+            TimingPolicy.STUDY.repetitions(), TimingPolicy.STUDY.warmups(), Pipeline.DEFAULT_MAX_RESTARTS,
+            QUICK.epochs(), QUICK.trainLimit(), TimingPolicy.QUICK.repetitions()) + """
               --no-baseline    skip the networks of the neuron-pruned sizes trained from scratch (trained by default)
               --evaluators N   run N evaluator instances in one consumer group (the topics have 4 partitions)
               --keep-running   stay up after the first run for requests posted to the broker (Ctrl-C stops)
+              --max-restarts N a service that exits is restarted (its work is still on its topic) up to N times
             or:    bin/run --results RUN_ID [--bootstrap 127.0.0.1:9092] [--store store] [--out runs]
               prints and writes the results and report of a run on a pipeline that is already running, once
               complete (--store: the artifact store the run's model is in; --out: where runs/RUN_ID/ goes)
@@ -110,7 +111,7 @@ public final class RunMain {
 
         System.out.println("starting Kafka (KRaft) and the three services ...");
         try (Pipeline pipeline = Pipeline.start(home, home.root().resolve(".work/pipeline"),
-                store(a), env, a.getInt("kafka-port", 9092));
+                store(a), env, a.getInt("kafka-port", 9092), a.getInt("max-restarts", Pipeline.DEFAULT_MAX_RESTARTS));
              RunClient client = new RunClient(pipeline.bootstrap());
              LocalPrometheus prometheus = startPrometheus(a, pipeline)) {
             for (int i = 2; i <= a.getInt("evaluators", 1); i++) {
@@ -121,7 +122,10 @@ public final class RunMain {
             client.listen(new ProgressPrinter());
             client.post(Topics.TRAINING_REQUESTS, request.runId(), Json.write(request));
             System.out.printf("posted training request %s%n", Json.write(request));
-            report(client.await(request.runId(), timeout, r -> { }), runs, store(a));
+            // a service the supervisor gave up on cannot finish the run: stop waiting and say why
+            report(client.await(request.runId(), timeout, r -> pipeline.failure().ifPresent(f -> {
+                throw new IllegalStateException("the run cannot complete: " + f);
+            })), runs, store(a));
             if (a.flag("keep-running")) {
                 System.out.printf("%nkeeping the pipeline running; post requests to %s on %s; Ctrl-C stops%n",
                         Topics.TRAINING_REQUESTS, pipeline.bootstrap());
@@ -192,6 +196,8 @@ public final class RunMain {
         Path dir = runs.resolve(r.runId());
         ResultsTable.write(r, dir);
         System.out.printf("%d results written to %s/results.{json,csv}%n", r.evaluations().size(), dir);
+        System.out.printf("%d evaluation records for %d variants; evaluated twice: %d%n", r.evaluationRecords(),
+                r.evaluations().size(), r.reevaluated().size());
         Mlp trained = new ArtifactStore(store).getModel(r.trained().modelId()).mlp();
         ReportWriter.write(r, trained, dir.resolve("report"));
         System.out.println();

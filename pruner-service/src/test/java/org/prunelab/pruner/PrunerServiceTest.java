@@ -83,6 +83,11 @@ class PrunerServiceTest {
         }
         assertEquals(emitted, emitted(), "no variant produced twice");
 
+        // a repeat is still checked: a tampered hash is refused, not answered from the record
+        Throwable tampered = deliver(Topics.TRAINED_MODELS, event.replace("\"sha256\":\"" + model.sha256(),
+                "\"sha256\":\"" + "f".repeat(64)));
+        assertTrue(tampered.getMessage().contains("does not match the expected SHA-256"), tampered.getMessage());
+
         // a re-prune under the run id of this run is refused
         Throwable reused = deliver(Topics.PRUNE_REQUESTS, "{\"runId\":\"" + RUN + "\",\"modelId\":\""
                 + model.modelId() + "\",\"percentages\":[90]}");

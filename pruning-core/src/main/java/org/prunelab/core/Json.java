@@ -59,8 +59,10 @@ public final class Json {
             String field = e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName()
                     : "[" + r.getIndex() + "]").collect(java.util.stream.Collectors.joining(".")).replace(".[", "[");
             String wanted = wanted(e.getTargetType());
-            throw new IllegalArgumentException("invalid " + what + " JSON: " + (field.isEmpty() || wanted == null
-                    ? e.getOriginalMessage() : "'" + field + "' must be " + wanted));
+            boolean missing = String.valueOf(e.getOriginalMessage()).contains("null");
+            throw new IllegalArgumentException("invalid " + what + " JSON: " + (field.isEmpty()
+                    ? "a " + what + " is a JSON object" : wanted == null ? e.getOriginalMessage()
+                    : "'" + field + "' " + (missing ? "is required: " : "must be ") + wanted));
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("invalid " + what + " JSON: " + e.getOriginalMessage());
         }

@@ -47,6 +47,13 @@ public class PruningService {
      */
     public List<PrunedVariantEvent> pruneOnce(String runId, String modelId, String sha256, List<Method> methods,
                                               List<Double> percentages, int expected) {
+        // the model is read and checked (present, untampered, trained) even for a repeat: a record is answered only
+        // for an input that would be accepted
+        ModelArtifact parent = ModelArtifact.fromNpz(store.get(modelId, sha256));
+        if (!ModelManifest.TRAINED.equals(parent.manifest().kind())) {
+            throw new IllegalArgumentException("artifact " + modelId + " is a " + parent.manifest().kind()
+                    + " model; only trained models are pruned");
+        }
         String key = "pruning/" + runId;
         var done = ledger.find(key);
         if (done.isPresent()) {
@@ -59,19 +66,14 @@ public class PruningService {
             LOG.infof("run %s: already pruned, publishing the %d recorded variants", runId, recorded.variants().size());
             return recorded.variants();
         }
-        List<PrunedVariantEvent> variants = prune(runId, modelId, sha256, methods, percentages, expected);
+        List<PrunedVariantEvent> variants = prune(runId, modelId, parent, methods, percentages, expected);
         return Json.read(ledger.recordIfAbsent(key, Json.write(new PrunedRun(modelId, methods, percentages,
                 variants))), PrunedRun.class).variants();
     }
 
-    private List<PrunedVariantEvent> prune(String runId, String modelId, String sha256, List<Method> methods,
+    private List<PrunedVariantEvent> prune(String runId, String modelId, ModelArtifact parent, List<Method> methods,
                                            List<Double> percentages, int expected) {
-        ModelArtifact parent = ModelArtifact.fromNpz(store.get(modelId, sha256));
         ModelManifest manifest = parent.manifest();
-        if (!ModelManifest.TRAINED.equals(manifest.kind())) {
-            throw new IllegalArgumentException("artifact " + modelId + " is a " + manifest.kind()
-                    + " model; only trained models are pruned");
-        }
         // why so much can go: the model's weight and neuron distributions, for the study dashboard
         AnalysisGauges.export(gauges, runId, manifest.dataset(), parent.mlp());
         List<PrunedVariantEvent> variants = new ArrayList<>();

@@ -44,6 +44,12 @@ public enum Method {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    /** The wire id, so that logs and messages read as the records do. */
+    @Override
+    public String toString() {
+        return id();
+    }
+
     /** How reports and charts name the variants of this method. */
     public String label() {
         return label;

@@ -27,6 +27,7 @@ class MethodTest {
         assertTrue(Method.NEURON.prunes());
         assertFalse(Method.SCRATCH.prunes());
         assertEquals("trained from scratch", Method.SCRATCH.label());
+        assertEquals("neuron", Method.NEURON.toString());
     }
 
     @Test
@@ -65,6 +66,15 @@ class MethodTest {
         assertEquals("empty record: a TrainingRequest is a JSON object",
                 assertThrows(IllegalArgumentException.class, () -> Json.read((String) null, TrainingRequest.class))
                         .getMessage());
+    }
+
+    @Test
+    void missingNumbersAndWrongShapesSayWhatIsExpected() {
+        assertEquals("invalid PrunedVariantEvent JSON: 'percentage' is required: a number", assertThrows(
+                IllegalArgumentException.class, () -> Json.read("{\"runId\":\"r\"}",
+                        org.prunelab.core.events.PrunedVariantEvent.class)).getMessage());
+        assertEquals("invalid TrainingRequest JSON: a TrainingRequest is a JSON object", assertThrows(
+                IllegalArgumentException.class, () -> Json.read("[1, 2]", TrainingRequest.class)).getMessage());
     }
 
     private static Mlp tiny() {
