@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # What the tests need beyond the JDK, installed on a fresh machine of this project's kind (Debian; root or sudo):
-# the datasets (scripts/setup-datasets.sh), a python3 with numpy (the artifact test opens models with it) and
+# the datasets (scripts/setup-datasets.sh), a python3 with numpy and scipy (the artifact tests open models and the
+# exported fast forms with them) and
 # Debian's prometheus (the dashboard check queries a real Prometheus; promtool checks /q/metrics). Without root and
 # sudo it names what is missing in one line and how to get it, and exits 1 before any test runs.
-# Prints the python3 to use (one with numpy) on its last line, for bin/test.
+# Prints the python3 to use (one with numpy and scipy) on its last line, for bin/test.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 "$here/setup-datasets.sh" >&2
 
 need=()
-python3 -c 'import numpy' 2>/dev/null || /usr/bin/python3 -c 'import numpy' 2>/dev/null || need+=(python3-numpy)
+has() { "$1" -c 'import numpy, scipy.sparse' 2>/dev/null; }
+has python3 || has /usr/bin/python3 || need+=(python3-numpy python3-scipy)
 { command -v prometheus && command -v promtool; } >/dev/null 2>&1 || need+=(prometheus)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then sudo=""
@@ -20,4 +22,4 @@ if [ ${#need[@]} -gt 0 ]; then
   $sudo apt-get update -qq >&2
   $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
 fi
-if python3 -c 'import numpy' 2>/dev/null; then echo python3; else echo /usr/bin/python3; fi
+if has python3; then echo python3; else echo /usr/bin/python3; fi

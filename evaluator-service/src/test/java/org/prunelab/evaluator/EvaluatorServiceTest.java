@@ -100,6 +100,11 @@ class EvaluatorServiceTest {
         assertEquals(method(weight).nonZeros(), w.fastParameters());
         assertEquals("compact", n.fastForm());
         assertEquals(CompactedNetwork.compact(method(neuron)).parameters(), n.fastParameters());
+        // the fast forms are in the store to take away: a CSR matrix per layer, one compacted network
+        assertEquals(3, w.fastArtifacts().size());
+        assertEquals(1, n.fastArtifacts().size());
+        w.fastArtifacts().forEach(id -> assertTrue(store.contains(id), id));
+        n.fastArtifacts().forEach(id -> assertTrue(store.contains(id), id));
         for (EvaluationEvent e : List.of(w, n)) {
             assertTrue(e.fastMaxAbsDiff() < 1e-4, "fast form checked against dense: " + e.fastMaxAbsDiff());
             assertTrue(e.testAccuracy() >= 0 && e.testAccuracy() <= 1 && e.testLoss() > 0, e.toString());

@@ -2,6 +2,8 @@ package org.prunelab.evaluator.service;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
@@ -109,9 +111,24 @@ public class EvaluationService {
         long fastParams = method.fastForm().parameters(mlp);
         LOG.infof("%s: accuracy %.4f, dense %.1f ms, %s %.1f ms", v.key(), eval.accuracy(), denseTime.wallMedianMs(),
                 fast.name(), fastTime.wallMedianMs());
+        // written after timing, so that the files never share the CPU with a timed pass
+        List<String> exported = method.fastForm().export(mlp, provenance(v)).stream().map(store::put).toList();
         return new EvaluationEvent(v.runId(), v.modelId(), v.variantId(), v.dataset(), method, v.percentage(),
                 v.seed(), v.sparsity(), fastParams, eval.loss(), eval.accuracy(), fast.name(), diff, denseTime,
                 fastTime, denseTime.wallMedianMs() / fastTime.wallMedianMs(), v.expectedVariants(), instance,
-                Instant.now().toString());
+                Instant.now().toString(), exported);
+    }
+
+    /** What every exported file says about where it came from. */
+    private static Map<String, Object> provenance(PrunedVariantEvent v) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("runId", v.runId());
+        p.put("dataset", v.dataset());
+        p.put("method", v.method().id());
+        p.put("percentage", v.percentage());
+        p.put("seed", v.seed());
+        p.put("modelId", v.modelId());
+        p.put("variantId", v.variantId());
+        return p;
     }
 }

@@ -142,7 +142,7 @@ public final class Conclusions {
                 .sorted(java.util.Comparator.comparingDouble(EvaluationEvent::percentage)).toList();
     }
 
-    private static String capital(String s) {
+    static String capital(String s) {
         return Character.toUpperCase(s.charAt(0)) + s.substring(1);
     }
 }

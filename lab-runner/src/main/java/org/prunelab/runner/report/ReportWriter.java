@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -18,6 +19,7 @@ import org.prunelab.core.analysis.Histogram;
 import org.prunelab.core.analysis.LayerAnalysis;
 import org.prunelab.core.analysis.RemovedShare;
 import org.prunelab.core.events.EvaluationEvent;
+import org.prunelab.core.inference.LayerCost;
 import org.prunelab.core.model.Mlp;
 import org.prunelab.core.pruning.Percentage;
 import org.prunelab.core.pruning.Method;
@@ -124,14 +126,24 @@ public final class ReportWriter {
         return c;
     }
 
-    /** The share of all weights each method removes at one of the run's percentages. */
-    private record Share(double percentage, double weight, double neuron) {
+    /**
+     * At one of the run's percentages: the share of all weights each method removes, and per layer what each
+     * method's variant costs dense and in its fast form.
+     */
+    private record Share(double percentage, double weight, double neuron, Map<Method, List<LayerCost>> costs) {
     }
 
     private static List<Share> shares(Mlp trained, List<EvaluationEvent> rows) {
-        return rows.stream().mapToDouble(EvaluationEvent::percentage).distinct().sorted()
-                .mapToObj(p -> new Share(p, RemovedShare.of(trained, Method.WEIGHT, p),
-                        RemovedShare.of(trained, Method.NEURON, p))).toList();
+        List<Share> shares = new ArrayList<>();
+        for (double p : rows.stream().mapToDouble(EvaluationEvent::percentage).distinct().sorted().toArray()) {
+            Map<Method, List<LayerCost>> costs = new java.util.EnumMap<>(Method.class);
+            for (Method m : Method.pruning()) {
+                costs.put(m, m.fastForm().costs(m.apply(trained, p)));
+            }
+            shares.add(new Share(p, RemovedShare.of(trained, costs.get(Method.WEIGHT)),
+                    RemovedShare.of(trained, costs.get(Method.NEURON)), costs));
+        }
+        return shares;
     }
 
     private static XYChart removedShare(List<Share> shares) {
@@ -161,27 +173,12 @@ public final class ReportWriter {
         return c;
     }
 
+    /** The top-10 % spread binned like the dashboard's panel, so that the x axis stays readable. */
     private static CategoryChart spread(LayerAnalysis l) {
-        int[] per = l.topTenPercent().perNeuron();
-        int max = java.util.Arrays.stream(per).max().orElse(0);
-        long[] counts = new long[max + 1];
-        for (int c : per) {
-            counts[c]++;
-        }
-        CategoryChart c = new CategoryChartBuilder().width(W).height(H)
-                .title(String.format(Locale.ROOT, "Layer %d: top 10 %% of weights per neuron (Gini %.2f)", l.layer(),
-                        l.topTenPercent().gini()))
-                .xAxisTitle("top-10 % weights a neuron receives").yAxisTitle("neurons").build();
-        List<Integer> x = new ArrayList<>();
-        List<Long> y = new ArrayList<>();
-        for (int k = 0; k <= max; k++) {
-            x.add(k);
-            y.add(counts[k]);
-        }
-        c.addSeries("neurons", x, y);
-        c.getStyler().setLegendVisible(false);
-        c.getStyler().setAvailableSpaceFill(0.95);
-        c.getStyler().setXAxisLabelRotation(90);
+        CategoryChart c = histogram(String.format(Locale.ROOT, "Layer %d: top 10 %% of weights per neuron (Gini %.2f)",
+                l.layer(), l.topTenPercent().gini()), l.topTenPercent().histogram());
+        c.setXAxisTitle("top-10 % weights a neuron receives (bin centre)");
+        c.setYAxisTitle("neurons");
         return c;
     }
 
@@ -226,6 +223,25 @@ public final class ReportWriter {
             b.append(String.format(Locale.ROOT, "| %s | %.4f | %.4f |%n", Percentage.label(s.percentage()), s.weight(),
                     s.neuron()));
         }
+        b.append("\n## Per-layer cost of each form\n\nPer image: FLOPs count a multiply and an add per weight used; "
+                + "bytes are what the form holds (CSR: float32 values, int32 column indices and row pointers).\n");
+        for (Method m : Method.pruning()) {
+            if (method(run.evaluations(), m).isEmpty()) {
+                continue;
+            }
+            b.append(String.format(Locale.ROOT, "%n### %s (%s)%n%n| percentage | layer | weights kept | sparsity "
+                    + "| dense MFLOP | dense KB | %s shape | %s MFLOP | %s KB |%n|---|---|---|---|---|---|---|---|---|%n",
+                    Conclusions.capital(m.label()), m.fastForm().description(), m.fastForm().id(), m.fastForm().id(),
+                    m.fastForm().id()));
+            for (Share s : shares) {
+                for (LayerCost c : s.costs().get(m)) {
+                    b.append(String.format(Locale.ROOT, "| %s | %d | %,d | %.4f | %.3f | %.1f | %dx%d | %.3f | %.1f |%n",
+                            Percentage.label(s.percentage()), c.layer(), c.kept(), c.sparsity(), c.denseFlops() / 1e6,
+                            c.denseBytes() / 1024.0, c.fastIn(), c.fastOut(), c.fastFlops() / 1e6,
+                            c.fastBytes() / 1024.0));
+                }
+            }
+        }
         b.append("\n## Results\n\n```\n").append(ResultsTable.format(run)).append("```\n");
         return b.toString();
     }
@@ -251,4 +267,5 @@ public final class ReportWriter {
         BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
         return file;
     }
+
 }

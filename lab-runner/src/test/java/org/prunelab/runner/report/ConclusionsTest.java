@@ -15,7 +15,7 @@ class ConclusionsTest {
     static EvaluationEvent row(Method method, double p, double accuracy, double speedup) {
         Timing t = new Timing("dense", 64, 1, 1, 100, 100, 100, 100, 100, 100);
         return new EvaluationEvent("r", "m", "v", "mnist", method, p, 1, new Sparsity(List.of(), p / 100, 0, 0), 0,
-                0.1, accuracy, method.fastForm().id(), 0, t, t, speedup, 10, "e", "now");
+                0.1, accuracy, method.fastForm().id(), 0, t, t, speedup, 10, "e", "now", List.of());
     }
 
     private final List<EvaluationEvent> rows = List.of(

@@ -13,9 +13,6 @@ import org.prunelab.core.model.Mlp;
  * top-10 % weights per neuron, and the spread's summary (Gini, neurons without any top-10 % weight).
  */
 public final class AnalysisGauges {
-    /** Bins of the per-neuron top-10 % counts. */
-    static final int SPREAD_BINS = 20;
-
     private AnalysisGauges() {
     }
 
@@ -28,10 +25,9 @@ public final class AnalysisGauges {
                     "Neurons of the layer whose incoming-weight L2 norm falls in the bin (bin: its centre)",
                     l.neuronNorms());
             TopWeightSpread s = l.topTenPercent();
-            double[] per = java.util.Arrays.stream(s.perNeuron()).asDoubleStream().toArray();
             bins(gauges, run, dataset, layer, "analysis_top10_spread_neurons",
                     "Neurons receiving the bin's number of the layer's top-10 % weights (bin: its centre)",
-                    Histogram.of(per, SPREAD_BINS));
+                    s.histogram());
             gauges.set(run, "analysis_top10_gini", "Gini coefficient of the top-10 % weights over the layer's neurons "
                     + "(0: even, 1: all in one neuron)", s.gini(), "dataset", dataset, "layer", layer);
             gauges.set(run, "analysis_top10_neurons_without_ratio", "Share of the layer's neurons without any top-10 % "

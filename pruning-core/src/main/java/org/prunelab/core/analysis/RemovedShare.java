@@ -1,5 +1,7 @@
 package org.prunelab.core.analysis;
 
+import java.util.List;
+import org.prunelab.core.inference.LayerCost;
 import org.prunelab.core.model.Mlp;
 import org.prunelab.core.pruning.Method;
 
@@ -13,7 +15,11 @@ public final class RemovedShare {
     }
 
     public static double of(Mlp model, Method method, double percentage) {
-        Mlp pruned = method.apply(model, percentage);
-        return 1 - (double) method.fastForm().parameters(pruned) / model.parameters();
+        return of(model, method.fastForm().costs(method.apply(model, percentage)));
+    }
+
+    /** The share from a variant's per-layer costs: the weights its fast form no longer holds. */
+    public static double of(Mlp model, List<LayerCost> costs) {
+        return 1 - (double) costs.stream().mapToLong(LayerCost::fastWeights).sum() / model.parameters();
     }
 }

@@ -16,6 +16,13 @@ import org.prunelab.core.pruning.MagnitudeOrder;
  */
 public record TopWeightSpread(double share, int topWeights, int[] perNeuron, double gini, int neuronsWithNone,
                               double maxOverMean) {
+    /** Bins of the per-neuron counts' histogram, for the report's chart and the dashboard alike. */
+    public static final int HISTOGRAM_BINS = 20;
+
+    /** Neurons by how many top weights they receive, in {@link #HISTOGRAM_BINS} equal bins. */
+    public Histogram histogram() {
+        return Histogram.of(Arrays.stream(perNeuron).asDoubleStream().toArray(), HISTOGRAM_BINS);
+    }
 
     public static TopWeightSpread of(Layer layer, double share) {
         if (!(share > 0 && share <= 1)) {

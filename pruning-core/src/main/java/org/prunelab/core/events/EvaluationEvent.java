@@ -10,11 +10,15 @@ import org.prunelab.core.pruning.Method;
  * @param fastForm        the id of the method's {@link Method#fastForm()}
  * @param fastMaxAbsDiff  largest |fast - dense| output over the test set (must be below 1e-4)
  * @param speedup         dense median wall time / fast median wall time
+ * @param fastArtifacts   the fast form's files in the artifact store, to take away ({@link
+ *                        org.prunelab.core.inference.FastForm#export}): one SciPy CSR matrix per layer, or one
+ *                        compacted network with its kept neurons' original indices; null in records written before
  */
 public record EvaluationEvent(String runId, String modelId, String variantId, String dataset, Method method,
                               double percentage, long seed, Sparsity sparsity, long fastParameters, double testLoss,
                               double testAccuracy, String fastForm, double fastMaxAbsDiff, Timing dense, Timing fast,
-                              double speedup, int expectedVariants, String evaluatedBy, String evaluatedAt) {
+                              double speedup, int expectedVariants, String evaluatedBy, String evaluatedAt,
+                              java.util.List<String> fastArtifacts) {
 
     public String key() {
         return PrunedVariantEvent.key(runId, method, percentage);

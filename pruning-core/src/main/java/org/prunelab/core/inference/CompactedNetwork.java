@@ -14,8 +14,21 @@ public final class CompactedNetwork {
     private CompactedNetwork() {
     }
 
+    /**
+     * A compacted network and where its neurons came from.
+     *
+     * @param kept per hidden layer, the original indices of the neurons it keeps, ascending
+     */
+    public record Compaction(Mlp mlp, List<int[]> kept) {
+    }
+
     public static Mlp compact(Mlp mlp) {
+        return compaction(mlp).mlp();
+    }
+
+    public static Compaction compaction(Mlp mlp) {
         List<Layer> layers = new ArrayList<>();
+        List<int[]> kept = new ArrayList<>();
         boolean[] keepIn = all(mlp.layer(0).in());
         for (int k = 0; k < mlp.layers().size(); k++) {
             Layer l = mlp.layer(k);
@@ -25,9 +38,13 @@ public final class CompactedNetwork {
                 keepOut[0] = true; // an all-dead layer still needs a width; its one neuron outputs 0 as before
             }
             layers.add(select(l, keepIn, keepOut));
+            if (hidden) {
+                boolean[] keep = keepOut;
+                kept.add(java.util.stream.IntStream.range(0, keep.length).filter(j -> keep[j]).toArray());
+            }
             keepIn = keepOut;
         }
-        return new Mlp(layers);
+        return new Compaction(new Mlp(layers), kept);
     }
 
     /** Dense inference over the compacted network. */

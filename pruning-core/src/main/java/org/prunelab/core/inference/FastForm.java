@@ -1,6 +1,14 @@
 package org.prunelab.core.inference;
 
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.prunelab.core.Json;
+import org.prunelab.core.model.Layer;
 import org.prunelab.core.model.Mlp;
+import org.prunelab.core.model.Npz;
 
 /**
  * The forms that make a pruned network fast, as the evaluator builds and names them: {@link #CSR} skips zero weights
@@ -14,8 +22,55 @@ public enum FastForm {
         }
 
         @Override
-        public long parameters(Mlp mlp) {
-            return mlp.nonZeros();
+        public List<LayerCost> costs(Mlp mlp) {
+            List<LayerCost> costs = new ArrayList<>();
+            for (int k = 0; k < mlp.layers().size(); k++) {
+                Layer l = mlp.layer(k);
+                long nnz = l.size() - l.zeros();
+                // values and column indices per nonzero, one row pointer per input and one more
+                costs.add(new LayerCost(k, l.in(), l.out(), nnz, l.in(), l.out(), nnz, 2L * l.size(), 4L * l.size(),
+                        2 * nnz, 8 * nnz + 4L * (l.in() + 1)));
+            }
+            return costs;
+        }
+
+        /** One SciPy CSR file per layer: the layer's [in, out] weights, opened by scipy.sparse.load_npz. */
+        @Override
+        public List<byte[]> export(Mlp mlp, Map<String, Object> provenance) {
+            List<byte[]> files = new ArrayList<>();
+            for (int k = 0; k < mlp.layers().size(); k++) {
+                Layer l = mlp.layer(k);
+                int nnz = 0;
+                for (float w : l.weights()) {
+                    nnz += w != 0f ? 1 : 0;
+                }
+                float[] data = new float[nnz];
+                int[] indices = new int[nnz];
+                int[] indptr = new int[l.in() + 1];
+                int p = 0;
+                for (int i = 0; i < l.in(); i++) {
+                    for (int j = 0; j < l.out(); j++) {
+                        float w = l.weights()[i * l.out() + j];
+                        if (w != 0f) {
+                            data[p] = w;
+                            indices[p++] = j;
+                        }
+                    }
+                    indptr[i + 1] = p;
+                }
+                Map<String, Npz.Raw> arrays = new LinkedHashMap<>();
+                arrays.put("format", Npz.Raw.ascii("csr"));
+                arrays.put("shape", Npz.Raw.longs(l.in(), l.out()));
+                arrays.put("data", Npz.Raw.floats(data));
+                arrays.put("indices", Npz.Raw.ints(indices));
+                arrays.put("indptr", Npz.Raw.ints(indptr));
+                Map<String, Object> about = new LinkedHashMap<>(provenance);
+                about.put("form", id());
+                about.put("layer", k);
+                about.put("layers", mlp.layers().size());
+                files.add(Npz.writeRaw(arrays, manifest(about)));
+            }
+            return files;
         }
     },
     COMPACT("compact", "the compacted network") {
@@ -25,8 +80,38 @@ public enum FastForm {
         }
 
         @Override
-        public long parameters(Mlp mlp) {
-            return CompactedNetwork.compact(mlp).parameters();
+        public List<LayerCost> costs(Mlp mlp) {
+            Mlp small = CompactedNetwork.compact(mlp);
+            List<LayerCost> costs = new ArrayList<>();
+            for (int k = 0; k < mlp.layers().size(); k++) {
+                Layer l = mlp.layer(k);
+                Layer c = small.layer(k);
+                costs.add(new LayerCost(k, l.in(), l.out(), l.size() - l.zeros(), c.in(), c.out(), c.size(), 2L * l.size(),
+                        4L * l.size(), 2L * c.size(), 4L * c.size()));
+            }
+            return costs;
+        }
+
+        /**
+         * One file: the smaller network's layers ({@code layer_k}, [in, out] float32, as in a model artifact) and,
+         * per hidden layer, the original indices of the neurons it keeps ({@code kept_k}, int32).
+         */
+        @Override
+        public List<byte[]> export(Mlp mlp, Map<String, Object> provenance) {
+            CompactedNetwork.Compaction c = CompactedNetwork.compaction(mlp);
+            Map<String, Npz.Raw> arrays = new LinkedHashMap<>();
+            for (int k = 0; k < c.mlp().layers().size(); k++) {
+                Layer l = c.mlp().layer(k);
+                arrays.put("layer_" + k, Npz.Raw.floats(l.weights(), l.in(), l.out()));
+            }
+            for (int k = 0; k < c.kept().size(); k++) {
+                arrays.put("kept_" + k, Npz.Raw.ints(c.kept().get(k)));
+            }
+            Map<String, Object> about = new LinkedHashMap<>(provenance);
+            about.put("form", id());
+            about.put("sizes", c.mlp().sizes());
+            about.put("originalSizes", mlp.sizes());
+            return List.of(Npz.writeRaw(arrays, manifest(about)));
         }
     };
 
@@ -52,5 +137,20 @@ public enum FastForm {
     public abstract InferenceForm build(Mlp mlp, int denseBatch, int threads);
 
     /** Weights this form of {@code mlp} holds: the nonzeros in CSR, the smaller network's weights when compacted. */
-    public abstract long parameters(Mlp mlp);
+    public long parameters(Mlp mlp) {
+        return costs(mlp).stream().mapToLong(LayerCost::fastWeights).sum();
+    }
+
+    /** Per layer of {@code mlp}: weights kept, and FLOPs and bytes per image dense and in this form. */
+    public abstract List<LayerCost> costs(Mlp mlp);
+
+    /**
+     * The form as files a user can take away and open with NumPy/SciPy, each with a {@code manifest.json} member:
+     * {@code provenance} (run, variant, method, percentage...) plus what the file holds. README, "Fast forms".
+     */
+    public abstract List<byte[]> export(Mlp mlp, Map<String, Object> provenance);
+
+    private static Map<String, byte[]> manifest(Map<String, Object> about) {
+        return Map.of("manifest.json", Json.pretty(about).getBytes(StandardCharsets.UTF_8));
+    }
 }

@@ -33,15 +33,56 @@ public final class Npz {
     public record Array(int rows, int cols, float[] data) {
     }
 
+    /**
+     * Any array as NumPy stores it: its dtype ({@code descr}), shape (empty for a scalar) and little-endian bytes;
+     * for files other programs read (SciPy's sparse matrices want int32 indices and a byte-string format).
+     */
+    public record Raw(String descr, int[] shape, byte[] data) {
+        public static Raw of(Array a) {
+            return floats(a.data(), a.rows(), a.cols());
+        }
+
+        public static Raw floats(float[] v, int... shape) {
+            ByteBuffer b = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+            b.asFloatBuffer().put(v);
+            return new Raw("<f4", shape.length == 0 ? new int[]{v.length} : shape, b.array());
+        }
+
+        public static Raw ints(int[] v) {
+            ByteBuffer b = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+            b.asIntBuffer().put(v);
+            return new Raw("<i4", new int[]{v.length}, b.array());
+        }
+
+        public static Raw longs(long... v) {
+            ByteBuffer b = ByteBuffer.allocate(v.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+            b.asLongBuffer().put(v);
+            return new Raw("<i8", new int[]{v.length}, b.array());
+        }
+
+        /** A scalar byte string, as NumPy saves {@code b'csr'}. */
+        public static Raw ascii(String s) {
+            byte[] bytes = s.getBytes(StandardCharsets.US_ASCII);
+            return new Raw("|S" + bytes.length, new int[0], bytes);
+        }
+    }
+
     private Npz() {
     }
 
     /** Writes the arrays (in iteration order) and byte members into one deflated zip. */
     public static byte[] write(Map<String, Array> arrays, Map<String, byte[]> members) {
+        Map<String, Raw> raw = new LinkedHashMap<>();
+        arrays.forEach((name, a) -> raw.put(name, Raw.of(a)));
+        return writeRaw(raw, members);
+    }
+
+    /** Writes arrays of any dtype (in iteration order) and byte members into one deflated zip. */
+    public static byte[] writeRaw(Map<String, Raw> arrays, Map<String, byte[]> members) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 20);
         try (ZipOutputStream zip = new ZipOutputStream(out)) {
             zip.setLevel(1); // pruned layers are mostly zeros: fast deflate already shrinks them a lot
-            for (Map.Entry<String, Array> e : arrays.entrySet()) {
+            for (Map.Entry<String, Raw> e : arrays.entrySet()) {
                 put(zip, e.getKey() + ".npy", npy(e.getValue()));
             }
             for (Map.Entry<String, byte[]> e : members.entrySet()) {
@@ -61,16 +102,19 @@ public final class Npz {
         zip.closeEntry();
     }
 
-    static byte[] npy(Array a) {
-        String header = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + a.rows + ", " + a.cols + "), }";
+    static byte[] npy(Raw a) {
+        String dims = java.util.Arrays.stream(a.shape()).mapToObj(Integer::toString)
+                .collect(java.util.stream.Collectors.joining(", "));
+        String shape = a.shape().length == 1 ? dims + "," : dims;
+        String header = "{'descr': '" + a.descr() + "', 'fortran_order': False, 'shape': (" + shape + "), }";
         int unpadded = MAGIC.length + 2 + 2 + header.length() + 1;
         int padding = (64 - unpadded % 64) % 64;
         String padded = header + " ".repeat(padding) + "\n";
-        ByteBuffer buf = ByteBuffer.allocate(MAGIC.length + 4 + padded.length() + a.data.length * 4)
+        ByteBuffer buf = ByteBuffer.allocate(MAGIC.length + 4 + padded.length() + a.data().length)
                 .order(ByteOrder.LITTLE_ENDIAN);
         buf.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) padded.length());
         buf.put(padded.getBytes(StandardCharsets.US_ASCII));
-        buf.asFloatBuffer().put(a.data);
+        buf.put(a.data());
         return buf.array();
     }
 

@@ -54,7 +54,7 @@ class ModelArtifactTest {
 
     @Test
     void npyHeaderIsPaddedAsNumpyRequires() {
-        byte[] npy = Npz.npy(new Npz.Array(3, 4, new float[12]));
+        byte[] npy = Npz.npy(Npz.Raw.of(new Npz.Array(3, 4, new float[12])));
         int headerLen = (npy[8] & 0xff) | (npy[9] & 0xff) << 8;
         assertEquals(0, (10 + headerLen) % 64);
         assertEquals('\n', npy[10 + headerLen - 1]);
