@@ -3,6 +3,8 @@ package org.prunelab.evaluator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.prunelab.support.testing.Deliveries.assertRefused;
+import static org.prunelab.support.testing.Deliveries.deliver;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
@@ -13,9 +15,6 @@ import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import org.eclipse.microprofile.reactive.messaging.Message;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.prunelab.core.Json;
@@ -90,8 +89,8 @@ class EvaluatorServiceTest {
     void eachMethodIsEvaluatedInItsFastFormCheckedAgainstDenseAndOnlyOnce() throws Exception {
         PrunedVariantEvent weight = variant(RUN, Method.WEIGHT, 50);
         PrunedVariantEvent neuron = variant(RUN, Method.NEURON, 50);
-        assertNull(deliver(Json.write(weight)), "acknowledged");
-        assertNull(deliver(Json.write(neuron)));
+        assertNull(deliver(connector, Topics.PRUNED_VARIANTS, Json.write(weight)), "acknowledged");
+        assertNull(deliver(connector, Topics.PRUNED_VARIANTS, Json.write(neuron)));
         assertEquals(2, evaluations.received().size());
         EvaluationEvent w = Json.read(evaluations.received().get(0).getPayload(), EvaluationEvent.class);
         EvaluationEvent n = Json.read(evaluations.received().get(1).getPayload(), EvaluationEvent.class);
@@ -114,7 +113,7 @@ class EvaluatorServiceTest {
         double evaluated = count("evaluator_evaluations");
 
         // a redelivery is answered with the recorded result, not evaluated again
-        assertNull(deliver(Json.write(weight)));
+        assertNull(deliver(connector, Topics.PRUNED_VARIANTS, Json.write(weight)));
         assertEquals(3, evaluations.received().size());
         assertEquals(evaluations.received().get(0).getPayload(), evaluations.received().get(2).getPayload());
         assertEquals(evaluated, count("evaluator_evaluations"));
@@ -124,12 +123,12 @@ class EvaluatorServiceTest {
     @Test
     void badVariantsAreNackedWithTheirReason() throws Exception {
         String good = Json.write(variant(RUN + "-bad", Method.WEIGHT, 50));
-        assertReason(good.replace("\"percentage\":50.0", "\"percentage\":60.0"), "is not the weight 60.0% variant");
-        assertReason(good.replace("\"method\":\"weight\"", "\"method\":\"magic\""), "unknown pruning method 'magic'");
-        assertReason(good.replace("\"percentage\":50.0", "\"percentage\":120.0"), "must be in [0, 100)");
-        assertReason(good.replace("\"dataset\":\"mnist\"", "\"dataset\":\"imagenet\""), "unknown dataset");
-        assertReason("{\"runId\":\"x\",\"percentage\":50,\"seed\":1,\"expectedVariants\":1}", "are required");
-        assertReason("[]", "invalid PrunedVariantEvent JSON");
+        assertRefused(connector, Topics.PRUNED_VARIANTS, good.replace("\"percentage\":50.0", "\"percentage\":60.0"), "is not the weight 60.0% variant");
+        assertRefused(connector, Topics.PRUNED_VARIANTS, good.replace("\"method\":\"weight\"", "\"method\":\"magic\""), "unknown pruning method 'magic'");
+        assertRefused(connector, Topics.PRUNED_VARIANTS, good.replace("\"percentage\":50.0", "\"percentage\":120.0"), "must be in [0, 100)");
+        assertRefused(connector, Topics.PRUNED_VARIANTS, good.replace("\"dataset\":\"mnist\"", "\"dataset\":\"imagenet\""), "unknown dataset");
+        assertRefused(connector, Topics.PRUNED_VARIANTS, "{\"runId\":\"x\",\"percentage\":50,\"seed\":1,\"expectedVariants\":1}", "are required");
+        assertRefused(connector, Topics.PRUNED_VARIANTS, "[]", "invalid PrunedVariantEvent JSON");
         assertEquals(0, evaluations.received().size());
     }
 
@@ -139,25 +138,5 @@ class EvaluatorServiceTest {
 
     private double count(String name) {
         return registry.find(name).counters().stream().mapToDouble(c -> c.count()).sum();
-    }
-
-    private void assertReason(String json, String reason) throws Exception {
-        Throwable t = deliver(json);
-        assertTrue(t != null && t.getMessage().contains(reason), json + " -> " + t);
-    }
-
-    /** Sends one record as the broker would; completes with null on ack, with the reason on nack. */
-    private Throwable deliver(String json) throws Exception {
-        CompletableFuture<Throwable> outcome = new CompletableFuture<>();
-        connector.<Message<String>>source(Topics.PRUNED_VARIANTS).send(Message.of(json)
-                .withAck(() -> {
-                    outcome.complete(null);
-                    return CompletableFuture.completedFuture(null);
-                })
-                .withNack(t -> {
-                    outcome.complete(t);
-                    return CompletableFuture.completedFuture(null);
-                }));
-        return outcome.get(2, TimeUnit.MINUTES);
     }
 }

@@ -3,6 +3,8 @@ package org.prunelab.pruner;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.prunelab.support.testing.Deliveries.assertRefused;
+import static org.prunelab.support.testing.Deliveries.deliver;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
@@ -13,8 +15,6 @@ import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -58,7 +58,7 @@ class PrunerServiceTest {
     void aTrainedModelIsPrunedOnceIntoEveryVariantAndARepeatIsAnsweredFromTheRecord() throws Exception {
         TrainedModelEvent model = storedModel(RUN);
         String event = Json.write(model);
-        assertNull(deliver(Topics.TRAINED_MODELS, event), "acknowledged");
+        assertNull(deliver(connector, Topics.TRAINED_MODELS, event), "acknowledged");
         assertEquals(4, variants.received().size());
         ArtifactStore store = new ArtifactStore(config.storeDir());
         for (Message<String> m : variants.received()) {
@@ -76,7 +76,7 @@ class PrunerServiceTest {
         double emitted = emitted();
 
         // redelivered: the same variants again, nothing pruned twice
-        assertNull(deliver(Topics.TRAINED_MODELS, event));
+        assertNull(deliver(connector, Topics.TRAINED_MODELS, event));
         assertEquals(8, variants.received().size());
         for (int i = 0; i < 4; i++) {
             assertEquals(variants.received().get(i).getPayload(), variants.received().get(i + 4).getPayload());
@@ -84,12 +84,12 @@ class PrunerServiceTest {
         assertEquals(emitted, emitted(), "no variant produced twice");
 
         // a repeat is still checked: a tampered hash is refused, not answered from the record
-        Throwable tampered = deliver(Topics.TRAINED_MODELS, event.replace("\"sha256\":\"" + model.sha256(),
+        Throwable tampered = deliver(connector, Topics.TRAINED_MODELS, event.replace("\"sha256\":\"" + model.sha256(),
                 "\"sha256\":\"" + "f".repeat(64)));
         assertTrue(tampered.getMessage().contains("does not match the expected SHA-256"), tampered.getMessage());
 
         // a re-prune under the run id of this run is refused
-        Throwable reused = deliver(Topics.PRUNE_REQUESTS, "{\"runId\":\"" + RUN + "\",\"modelId\":\""
+        Throwable reused = deliver(connector, Topics.PRUNE_REQUESTS, "{\"runId\":\"" + RUN + "\",\"modelId\":\""
                 + model.modelId() + "\",\"percentages\":[90]}");
         assertTrue(reused.getMessage().contains("was already pruned"), reused.getMessage());
     }
@@ -98,13 +98,13 @@ class PrunerServiceTest {
     void badInputsAreNackedWithTheirReason() throws Exception {
         TrainedModelEvent model = storedModel(RUN + "-bad");
         String zeros = "0".repeat(64);
-        assertReason(Topics.TRAINED_MODELS, Json.write(model).replace("\"sha256\":\"" + model.sha256(),
+        assertRefused(connector, Topics.TRAINED_MODELS, Json.write(model).replace("\"sha256\":\"" + model.sha256(),
                 "\"sha256\":\"" + zeros), "does not match the expected SHA-256");
-        assertReason(Topics.TRAINED_MODELS, "not json", "invalid TrainedModelEvent JSON");
-        assertReason(Topics.PRUNE_REQUESTS, "{\"runId\":\"p1\"}", "modelId is required");
-        assertReason(Topics.PRUNE_REQUESTS, "{\"runId\":\"p2\",\"modelId\":\"../../etc/passwd\"}", "is not an artifact id");
-        assertReason(Topics.PRUNE_REQUESTS, "{\"runId\":\"p3\",\"modelId\":\"" + zeros + "\"}", "is not in the store");
-        assertReason(Topics.PRUNE_REQUESTS, "{\"modelId\":\"" + model.modelId() + "\",\"percentages\":[0.5,100]}",
+        assertRefused(connector, Topics.TRAINED_MODELS, "not json", "invalid TrainedModelEvent JSON");
+        assertRefused(connector, Topics.PRUNE_REQUESTS, "{\"runId\":\"p1\"}", "modelId is required");
+        assertRefused(connector, Topics.PRUNE_REQUESTS, "{\"runId\":\"p2\",\"modelId\":\"../../etc/passwd\"}", "is not an artifact id");
+        assertRefused(connector, Topics.PRUNE_REQUESTS, "{\"runId\":\"p3\",\"modelId\":\"" + zeros + "\"}", "is not in the store");
+        assertRefused(connector, Topics.PRUNE_REQUESTS, "{\"modelId\":\"" + model.modelId() + "\",\"percentages\":[0.5,100]}",
                 "must be in [0, 100), got 100.0");
         assertEquals(0, variants.received().size());
     }
@@ -131,25 +131,5 @@ class PrunerServiceTest {
                 ModelManifest.trained(runId, mlp, cfg, List.of())));
         return new TrainedModelEvent(runId, id, id, "mnist", mlp.sizes(), cfg, List.of(), 2.0, 0.2, 1.0,
                 Method.DEFAULTS, List.of(0.0, 50.0), false, "2026-01-01T00:00:00Z");
-    }
-
-    private void assertReason(String channel, String json, String reason) throws Exception {
-        Throwable t = deliver(channel, json);
-        assertTrue(t != null && t.getMessage().contains(reason), json + " -> " + t);
-    }
-
-    /** Sends one record as the broker would; completes with null on ack, with the reason on nack. */
-    private Throwable deliver(String channel, String json) throws Exception {
-        CompletableFuture<Throwable> outcome = new CompletableFuture<>();
-        connector.<Message<String>>source(channel).send(Message.of(json)
-                .withAck(() -> {
-                    outcome.complete(null);
-                    return CompletableFuture.completedFuture(null);
-                })
-                .withNack(t -> {
-                    outcome.complete(t);
-                    return CompletableFuture.completedFuture(null);
-                }));
-        return outcome.get(1, TimeUnit.MINUTES);
     }
 }

@@ -3,6 +3,8 @@ package org.prunelab.trainer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.prunelab.support.testing.Deliveries.assertRefused;
+import static org.prunelab.support.testing.Deliveries.deliver;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.reactive.messaging.memory.InMemoryConnector;
@@ -10,9 +12,6 @@ import io.smallrye.reactive.messaging.memory.InMemorySink;
 import jakarta.enterprise.inject.Any;
 import jakarta.inject.Inject;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import org.eclipse.microprofile.reactive.messaging.Message;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.prunelab.core.Json;
@@ -58,7 +57,7 @@ class TrainerServiceTest {
 
     @Test
     void aRequestTrainsTheModelAndItsBaselineOnceAndARepeatIsAnsweredFromTheRecord() throws Exception {
-        assertNull(deliver(request(RUN, 1)), "acknowledged");
+        assertNull(deliver(connector, Topics.TRAINING_REQUESTS, request(RUN, 1)), "acknowledged");
         assertEquals(1, models.received().size());
         TrainedModelEvent model = Json.read(models.received().get(0).getPayload(), TrainedModelEvent.class);
         assertEquals(RUN, model.runId());
@@ -78,48 +77,28 @@ class TrainerServiceTest {
         assertEquals(List.of("model", "scratch 50%"), networks);
 
         // the same request again: the recorded records, no second training
-        assertNull(deliver(request(RUN, 1)));
+        assertNull(deliver(connector, Topics.TRAINING_REQUESTS, request(RUN, 1)));
         assertEquals(2, models.received().size());
         assertEquals(models.received().get(0).getPayload(), models.received().get(1).getPayload());
         assertEquals(variants.received().get(0).getPayload(), variants.received().get(1).getPayload());
         assertEquals(2, progress.received().size(), "no epoch trained again");
 
         // another request under the same run id is refused, not trained
-        Throwable other = deliver(request(RUN, 2));
+        Throwable other = deliver(connector, Topics.TRAINING_REQUESTS, request(RUN, 2));
         assertTrue(other.getMessage().contains("was already trained from another request"), other.getMessage());
         assertEquals(2, models.received().size());
     }
 
     @Test
     void badRequestsAreNackedWithAReasonAUserUnderstands() throws Exception {
-        assertReason("{\"runId\":\"frac\",\"epochs\":1.5}", "invalid TrainingRequest JSON");
-        assertReason("{\"runId\":\"bad\",\"dataset\":\"cifar-10\"}", "unknown dataset 'cifar-10'");
-        assertReason("{\"methods\":[\"magnitude\"]}", "unknown pruning method 'magnitude'");
-        assertReason("{\"methods\":[\"scratch\"]}", "\"baseline\": true");
-        assertReason("{\"epochs\":0}", "epochs must be in [1, 1000]");
-        assertReason("null", "a TrainingRequest is a JSON object");
-        assertReason("", "empty record");
-        assertReason("{\"runId\": ", "invalid TrainingRequest JSON");
+        assertRefused(connector, Topics.TRAINING_REQUESTS, "{\"runId\":\"frac\",\"epochs\":1.5}", "invalid TrainingRequest JSON");
+        assertRefused(connector, Topics.TRAINING_REQUESTS, "{\"runId\":\"bad\",\"dataset\":\"cifar-10\"}", "unknown dataset 'cifar-10'");
+        assertRefused(connector, Topics.TRAINING_REQUESTS, "{\"methods\":[\"magnitude\"]}", "unknown pruning method 'magnitude'");
+        assertRefused(connector, Topics.TRAINING_REQUESTS, "{\"methods\":[\"scratch\"]}", "\"baseline\": true");
+        assertRefused(connector, Topics.TRAINING_REQUESTS, "{\"epochs\":0}", "epochs must be in [1, 1000]");
+        assertRefused(connector, Topics.TRAINING_REQUESTS, "null", "a TrainingRequest is a JSON object");
+        assertRefused(connector, Topics.TRAINING_REQUESTS, "", "empty record");
+        assertRefused(connector, Topics.TRAINING_REQUESTS, "{\"runId\": ", "invalid TrainingRequest JSON");
         assertEquals(0, models.received().size() + variants.received().size() + progress.received().size());
-    }
-
-    private void assertReason(String json, String reason) throws Exception {
-        Throwable t = deliver(json);
-        assertTrue(t != null && t.getMessage().contains(reason), json + " -> " + t);
-    }
-
-    /** Sends one record as the broker would; completes with null on ack, with the reason on nack. */
-    private Throwable deliver(String json) throws Exception {
-        CompletableFuture<Throwable> outcome = new CompletableFuture<>();
-        connector.<Message<String>>source(Topics.TRAINING_REQUESTS).send(Message.of(json)
-                .withAck(() -> {
-                    outcome.complete(null);
-                    return CompletableFuture.completedFuture(null);
-                })
-                .withNack(t -> {
-                    outcome.complete(t);
-                    return CompletableFuture.completedFuture(null);
-                }));
-        return outcome.get(2, TimeUnit.MINUTES);
     }
 }
