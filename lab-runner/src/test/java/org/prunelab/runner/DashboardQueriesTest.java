@@ -21,21 +21,30 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.prunelab.core.Json;
 import org.prunelab.core.events.Topics;
 
 /**
  * Grafana cannot be installed here, so its dashboards are checked the way Grafana would use them: every variable and
  * every panel query runs against a real Prometheus that scraped the services during a real run, and must return
- * data; every panel must name the provisioned datasource uid.
+ * data; every panel must name the provisioned datasource uid. The responses are recorded, and Grafana's own frontend
+ * data code then turns them into each panel's frames and checks that the panel can draw them
+ * ({@code grafana/check/check-panels.cjs}).
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DashboardQueriesTest {
     private static final String DATASOURCE_UID = "prometheus-lab";
     private static final String RUN = "dash-1";
     private static final Pattern LABEL_VALUES = Pattern.compile("label_values\\((.*),\\s*(\\w+)\\)");
     private static SharedPipeline lab;
+    /** Every panel query's Prometheus response, by "dashboard file|panel title|refId", for the Grafana check. */
+    private static final ObjectNode RESPONSES = Json.MAPPER.createObjectNode();
 
     @BeforeAll
     static void runASmallStudy() throws IOException {
@@ -49,6 +58,7 @@ class DashboardQueriesTest {
     }
 
     @Test
+    @Order(1)
     void everyVariableAndPanelQueryOfEveryDashboardReturnsData() throws IOException {
         List<Path> dashboards;
         try (var files = Files.list(lab.home.root().resolve("grafana/dashboards"))) {
@@ -87,6 +97,11 @@ class DashboardQueriesTest {
                     if (result.isEmpty()) {
                         empty.add(title + ": " + expr);
                     }
+                    ObjectNode response = RESPONSES.putObject(file.getFileName() + "|" + panel.path("title").asText()
+                            + "|" + t.path("refId").asText());
+                    response.put("expr", expr);
+                    response.put("resultType", t.path("instant").asBoolean() ? "vector" : "matrix");
+                    response.putArray("result").addAll(result);
                 }
             }
         }
@@ -94,7 +109,30 @@ class DashboardQueriesTest {
         assertTrue(queries >= 20, "checked " + queries + " queries");
     }
 
+    /**
+     * Grafana's own data code over every panel (grafana/check, @grafana/data pinned to the compose file's Grafana):
+     * frames as its Prometheus data source shapes them, the panel's transformations, and what the panel type needs.
+     */
     @Test
+    @Order(2)
+    void grafanasOwnDataCodeDrawsEveryPanel() throws IOException, InterruptedException {
+        assertFalse(RESPONSES.isEmpty(), "the queries were recorded first");
+        Path check = lab.home.root().resolve("grafana/check");
+        assertTrue(Files.isDirectory(check.resolve("node_modules/@grafana/data")),
+                "grafana/check has no node_modules: run scripts/setup-test-prerequisites.sh (npm ci there)");
+        Path responses = lab.home.root().resolve("lab-runner/target/dashboard-responses.json");
+        Files.writeString(responses, Json.pretty(RESPONSES));
+        Process node = new ProcessBuilder("node", "check-panels.cjs", responses.toString(),
+                lab.home.root().resolve("grafana/dashboards").toString()).directory(check.toFile())
+                .redirectErrorStream(true).start();
+        String out = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(node.waitFor(120, TimeUnit.SECONDS), "the check finished");
+        out.lines().forEach(l -> System.out.println("[grafana] " + l));
+        assertEquals(0, node.exitValue(), "panels Grafana would not draw:\n" + out);
+    }
+
+    @Test
+    @Order(3)
     void theStudyDashboardShowsTheRunsFigures() throws IOException {
         // the accuracy panel's query for this run: one series per method and percentage (weight and neuron at 0, 50
         // and 90; from scratch at 50 and 90), values in 0-1

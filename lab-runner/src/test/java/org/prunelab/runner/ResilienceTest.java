@@ -119,13 +119,15 @@ class ResilienceTest {
 
     @Test
     @Order(2)
-    void aKilledEvaluatorIsRestartedBySupervisionAndTheRunFinishesWithEveryResultOnce() {
+    void aKilledEvaluatorIsRestartedBySupervisionAndTheRunFinishesWithEveryResultOnce() throws java.io.IOException {
         String run = "crash-evaluator";
         // a wider network, so that evaluating its 16 variants takes long enough (about 2 s each) to crash in between
         lab.client.post(Topics.TRAINING_REQUESTS, run, wideRequest(run, 5, 1, "0,25,50,60,70,80,90,95"));
         RunResults r = lab.client.run(run);
         waitUntil(() -> r.evaluations().size() >= 3, "run did not start evaluating");
         killUnderSupervision("evaluator-service", run, 16);
+        // the restarted evaluator shows the results of the one it replaced too: none vanishes from the dashboards
+        lab.prometheus.awaitData("count(pruning_test_accuracy_ratio{run=\"" + run + "\"}) == 16", Duration.ofSeconds(60));
     }
 
     @Test

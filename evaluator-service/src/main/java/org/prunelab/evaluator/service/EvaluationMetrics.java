@@ -23,7 +23,15 @@ public class EvaluationMetrics {
         this.gauges = new RunGauges(registry, config.metricsMaxRuns());
     }
 
+    /** A fresh evaluation: its figures, and one more in the evaluations count. */
     public void record(EvaluationEvent e) {
+        show(e);
+        Counter.builder("evaluator_evaluations").description("Variants evaluated")
+                .tags("dataset", e.dataset(), "method", e.method().id()).register(registry).increment();
+    }
+
+    /** An evaluation's figures as gauges; also for results recorded before this process started. */
+    public void show(EvaluationEvent e) {
         String[] tags = {"dataset", e.dataset(), "method", e.method().id(), "percentage", Percentage.label(e.percentage())};
         String run = e.runId();
         gauges.set(run, "pruning_test_accuracy_ratio", "Test accuracy of the pruned variant", e.testAccuracy(), tags);
@@ -35,8 +43,6 @@ public class EvaluationMetrics {
         gauges.set(run, "pruning_speedup_ratio", "Dense median time / fast form median time", e.speedup(), tags);
         timing(run, tags, e.dense());
         timing(run, tags, e.fast());
-        Counter.builder("evaluator_evaluations").description("Variants evaluated")
-                .tags("dataset", e.dataset(), "method", e.method().id()).register(registry).increment();
     }
 
     /** A variant that arrived again and was answered from the recorded result. */

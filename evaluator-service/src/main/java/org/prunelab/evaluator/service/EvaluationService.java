@@ -1,6 +1,8 @@
 package org.prunelab.evaluator.service;
 
+import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,6 +54,28 @@ public class EvaluationService {
         this.ledger = new ResultLedger(store.root());
         this.instance = System.getenv().getOrDefault("HOSTNAME", "evaluator") + "-" + ProcessHandle.current().pid();
         NativeThreads.configure(1, config.blasThreads());
+    }
+
+    /**
+     * At start-up, the recorded results go back on the dashboards: a restarted evaluator (a crash, a redeploy) would
+     * otherwise export only what it evaluates from now on, and the runs it had done would vanish from Grafana.
+     * Oldest first, so that the runs kept exported (metrics-max-runs) are the latest.
+     */
+    void showRecorded(@Observes StartupEvent start) {
+        List<EvaluationEvent> recorded = new java.util.ArrayList<>();
+        for (String json : ledger.all()) {
+            try {
+                EvaluationEvent e = Json.read(json, EvaluationEvent.class);
+                if (e.evaluatedAt() != null && e.method() != null && e.runId() != null) {
+                    recorded.add(e);
+                }
+            } catch (IllegalArgumentException notAnEvaluation) {
+                // the ledger also holds the trainer's and pruner's records
+            }
+        }
+        recorded.sort(java.util.Comparator.comparing(e -> Instant.parse(e.evaluatedAt())));
+        recorded.forEach(metrics::show);
+        LOG.infof("%d recorded evaluations shown on the dashboards", recorded.size());
     }
 
     /** What to publish for a variant, and whether it was computed now or found already done. */

@@ -38,6 +38,19 @@ public final class ResultLedger {
         }
     }
 
+    /** Every record in the ledger (results of any kind), in no particular order. */
+    public java.util.List<String> all() {
+        try (var files = Files.list(dir)) {
+            java.util.List<String> out = new java.util.ArrayList<>();
+            for (Path p : files.filter(f -> f.getFileName().toString().endsWith(".json")).toList()) {
+                out.add(Files.readString(p));
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list the results in " + dir, e);
+        }
+    }
+
     /** Records a result unless one is there already; returns the result that holds for the key. */
     public String recordIfAbsent(String key, String json) {
         Path target = fileOf(key);
