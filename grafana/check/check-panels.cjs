@@ -6,7 +6,10 @@
 // Any warning a panel would show fails the check, naming the dashboard, the panel and the reason. Every panel's final
 // field names and types are printed.
 //
-// usage: node check-panels.cjs RESPONSES_JSON DASHBOARD_DIR
+// With a PREVIEW_DIR it also writes one HTML page per dashboard there that draws every panel's final frames with
+// uPlot (preview.cjs), for a person to look at.
+//
+// usage: node check-panels.cjs RESPONSES_JSON DASHBOARD_DIR [PREVIEW_DIR]
 'use strict';
 
 const fs = require('fs');
@@ -29,6 +32,7 @@ const {
   transformDataFrame,
 } = require('@grafana/data');
 const { firstValueFrom } = require('rxjs');
+const preview = require('./preview.cjs');
 
 // Grafana fills this registry at start-up with the standard transformers (public/app/features/transformers/
 // standardTransformers.ts); transformDataFrame looks every transformation id up in it.
@@ -223,7 +227,7 @@ function describe(frames) {
 }
 
 async function main() {
-  const [responsesFile, dashboardDir] = process.argv.slice(2);
+  const [responsesFile, dashboardDir, previewDir] = process.argv.slice(2);
   if (!responsesFile || !dashboardDir) {
     console.error('usage: node check-panels.cjs RESPONSES_JSON DASHBOARD_DIR');
     process.exit(2);
@@ -233,6 +237,7 @@ async function main() {
   let panels = 0;
   for (const file of fs.readdirSync(dashboardDir).filter((f) => f.endsWith('.json')).sort()) {
     const dashboard = JSON.parse(fs.readFileSync(path.join(dashboardDir, file), 'utf8'));
+    const previews = [];
     for (const panel of dashboard.panels || []) {
       panels++;
       const where = `${file} / ${panel.title} [${panel.type}]`;
@@ -272,6 +277,17 @@ async function main() {
       if (warning) {
         failures.push(`${where}: ${warning}`);
       }
+      let plot = { kind: 'empty' };
+      try {
+        plot = warning ? plot : preview.plotOf(panel.type, out, getFieldDisplayName);
+      } catch (e) {
+        // a preview is a courtesy: the check's verdict stands without it
+      }
+      previews.push({ title: `${panel.title} [${panel.type}]`, plot });
+    }
+    if (previewDir) {
+      fs.mkdirSync(previewDir, { recursive: true });
+      preview.write(path.join(previewDir, file.replace(/\.json$/, '.html')), dashboard.title || file, previews);
     }
   }
   console.log(`${panels} panels checked, ${failures.length} would not draw`);

@@ -122,13 +122,37 @@ class DashboardQueriesTest {
                 "grafana/check has no node_modules: run scripts/setup-test-prerequisites.sh (npm ci there)");
         Path responses = lab.home.root().resolve("lab-runner/target/dashboard-responses.json");
         Files.writeString(responses, Json.pretty(RESPONSES));
+        Path previews = lab.home.root().resolve("lab-runner/target/grafana-previews");
         Process node = new ProcessBuilder("node", "check-panels.cjs", responses.toString(),
-                lab.home.root().resolve("grafana/dashboards").toString()).directory(check.toFile())
-                .redirectErrorStream(true).start();
+                lab.home.root().resolve("grafana/dashboards").toString(), previews.toString())
+                .directory(check.toFile()).redirectErrorStream(true).start();
         String out = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(node.waitFor(120, TimeUnit.SECONDS), "the check finished");
         out.lines().forEach(l -> System.out.println("[grafana] " + l));
         assertEquals(0, node.exitValue(), "panels Grafana would not draw:\n" + out);
+        screenshots(previews);
+    }
+
+    /** The previews as PNG pictures, where Debian's chromium is installed (the HTML pages are there regardless). */
+    private static void screenshots(Path previews) throws IOException, InterruptedException {
+        Path chromium = Path.of("/usr/bin/chromium");
+        if (!Files.isExecutable(chromium)) {
+            System.out.println("[grafana] previews (HTML, open in a browser): " + previews);
+            return;
+        }
+        try (var pages = Files.list(previews)) {
+            for (Path page : pages.filter(p -> p.toString().endsWith(".html")).toList()) {
+                Path png = Path.of(page.toString().replaceAll("\\.html$", ".png"));
+                Process p = new ProcessBuilder(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
+                        "--disable-quic", "--no-first-run", "--disable-background-networking",
+                        "--disable-component-update", "--disable-sync", "--hide-scrollbars",
+                        "--user-data-dir=" + Files.createTempDirectory("chromium-"), "--window-size=1200,2600",
+                        "--screenshot=" + png, page.toUri().toString()).redirectErrorStream(true).start();
+                p.getInputStream().readAllBytes();
+                boolean done = p.waitFor(60, TimeUnit.SECONDS);
+                System.out.println("[grafana] preview " + (done && Files.exists(png) ? png : page + " (no screenshot)"));
+            }
+        }
     }
 
     @Test
