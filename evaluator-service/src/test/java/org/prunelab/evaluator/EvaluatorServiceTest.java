@@ -79,7 +79,7 @@ class EvaluatorServiceTest {
 
     /** A variant of the trained model stored as the pruner stores it, and the event announcing it. */
     private PrunedVariantEvent variant(String run, Method method, double p) {
-        Mlp pruned = method.apply(trained, p);
+        Mlp pruned = method.apply(trained, p, 0);
         Sparsity s = Sparsity.of(pruned);
         String id = store.putModel(new ModelArtifact(pruned, manifest().pruned(new PruningInfo(trainedId, method, p, s))));
         return new PrunedVariantEvent(run, trainedId, id, id, "mnist", method, p, s, 5, 2);
@@ -99,12 +99,18 @@ class EvaluatorServiceTest {
         assertEquals(method(weight).nonZeros(), w.fastParameters());
         assertEquals("compact", n.fastForm());
         assertEquals(CompactedNetwork.compact(method(neuron)).parameters(), n.fastParameters());
+        // global pruning's variants are evaluated in the CSR form too
+        PrunedVariantEvent global = variant(RUN, Method.GLOBAL, 80);
+        assertNull(deliver(connector, Topics.PRUNED_VARIANTS, Json.write(global)));
+        EvaluationEvent g = Json.read(evaluations.received().get(2).getPayload(), EvaluationEvent.class);
+        assertEquals("csr", g.fastForm());
+        assertEquals(method(global).nonZeros(), g.fastParameters());
         // the fast forms are in the store to take away: a CSR matrix per layer, one compacted network
         assertEquals(3, w.fastArtifacts().size());
         assertEquals(1, n.fastArtifacts().size());
         w.fastArtifacts().forEach(id -> assertTrue(store.contains(id), id));
         n.fastArtifacts().forEach(id -> assertTrue(store.contains(id), id));
-        for (EvaluationEvent e : List.of(w, n)) {
+        for (EvaluationEvent e : List.of(w, n, g)) {
             assertTrue(e.fastMaxAbsDiff() < 1e-4, "fast form checked against dense: " + e.fastMaxAbsDiff());
             assertTrue(e.testAccuracy() >= 0 && e.testAccuracy() <= 1 && e.testLoss() > 0, e.toString());
             assertTrue(e.dense().wallMedianMs() > 0 && e.fast().wallMedianMs() > 0, e.toString());
@@ -114,8 +120,8 @@ class EvaluatorServiceTest {
 
         // a redelivery is answered with the recorded result, not evaluated again
         assertNull(deliver(connector, Topics.PRUNED_VARIANTS, Json.write(weight)));
-        assertEquals(3, evaluations.received().size());
-        assertEquals(evaluations.received().get(0).getPayload(), evaluations.received().get(2).getPayload());
+        assertEquals(4, evaluations.received().size());
+        assertEquals(evaluations.received().get(0).getPayload(), evaluations.received().get(3).getPayload());
         assertEquals(evaluated, count("evaluator_evaluations"));
         assertTrue(count("evaluator_duplicates_skipped") >= 1);
     }

@@ -17,6 +17,7 @@ import org.prunelab.core.events.TrainingRequest;
 import org.prunelab.core.inference.TimingPolicy;
 import org.prunelab.core.model.Mlp;
 import org.prunelab.core.model.TrainingConfig;
+import org.prunelab.core.pruning.Method;
 import org.prunelab.core.pruning.Percentage;
 import org.prunelab.core.store.ArtifactStore;
 import org.prunelab.runner.report.Conclusions;
@@ -32,7 +33,7 @@ public final class RunMain {
     private static final TrainingConfig QUICK = TrainingConfig.quick("mnist");
     private static final String USAGE = String.format(Locale.ROOT, """
             usage: bin/run [--quick] [--dataset mnist|fashion-mnist] [--epochs %d] [--hidden %s]
-                           [--percentages %s] [--seed %d] [--train-limit N]
+                           [--percentages %s] [--methods weight,neuron(,global,random)] [--seed %d] [--train-limit N]
                            [--repetitions %d] [--warmups %d] [--kafka-port 9092] [--prometheus-port 9090 (0: none)]
                            [--evaluators 1] [--keep-running] [--run-id ID] [--no-baseline] [--max-restarts %d]
               --quick          %d epoch(s) on %,d training images and %d timing repetitions: a few minutes
@@ -95,7 +96,9 @@ public final class RunMain {
         return new TrainingRequest(a.get("run-id", null), a.get("dataset", d.dataset()),
                 a.getInt("epochs", d.epochs()), null,
                 a.has("hidden") ? ints(a.get("hidden", "")) : null, a.getLong("seed", d.seed()), null,
-                a.getInt("train-limit", d.trainLimit()), null,
+                a.getInt("train-limit", d.trainLimit()),
+                a.has("methods") ? Arrays.stream(a.get("methods", "").split(",")).map(String::trim).map(Method::parse)
+                        .toList() : null,
                 a.has("percentages") ? doubles(a.get("percentages", "")) : null, !a.flag("no-baseline")).complete();
     }
 

@@ -95,6 +95,29 @@ class PrunerServiceTest {
     }
 
     @Test
+    void globalAndRandomPruningAreAskedForByNameAndDrawFromTheModelsSeed() throws Exception {
+        TrainedModelEvent model = storedModel(RUN + "-gr");
+        String event = Json.write(model).replace("\"methods\":[\"weight\",\"neuron\"]",
+                "\"methods\":[\"global\",\"random\"]");
+        assertNull(deliver(connector, Topics.TRAINED_MODELS, event));
+        assertEquals(4, variants.received().size());
+        ArtifactStore store = new ArtifactStore(config.storeDir());
+        for (Message<String> m : variants.received()) {
+            PrunedVariantEvent v = Json.read(m.getPayload(), PrunedVariantEvent.class);
+            Mlp pruned = store.getModel(v.variantId()).mlp();
+            long hidden = pruned.layer(0).size() + pruned.layer(1).size();
+            long zeros = pruned.layer(0).zeros() + pruned.layer(1).zeros();
+            // int(p * N / 100) of the hidden weights either way; random draws it per layer
+            assertEquals((long) (v.percentage() * hidden / 100), zeros, v.key());
+            if (v.method() == Method.RANDOM) {
+                assertEquals(Method.RANDOM.apply(store.getModel(model.modelId()).mlp(), v.percentage(), 11).layer(0),
+                        pruned.layer(0), "drawn from the model's seed (11)");
+            }
+            assertEquals(0, pruned.layer(2).zeros(), v.key());
+        }
+    }
+
+    @Test
     void badInputsAreNackedWithTheirReason() throws Exception {
         TrainedModelEvent model = storedModel(RUN + "-bad");
         String zeros = "0".repeat(64);

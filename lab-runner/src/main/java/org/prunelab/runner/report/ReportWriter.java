@@ -56,7 +56,7 @@ public final class ReportWriter {
             files.add(save(vsPercentage("Speed-up of the fast form over dense", "dense time / fast time", rows,
                     e -> e.speedup()), dir, "speedup"));
             // each share prunes the whole model again: computed once, for the chart and the table
-            List<Share> shares = shares(trained, rows);
+            List<Share> shares = shares(trained, rows, run.trained().training().seed());
             files.add(save(removedShare(shares), dir, "removed-share"));
             boolean withScratch = !method(rows, Method.SCRATCH).isEmpty();
             if (withScratch) {
@@ -130,18 +130,26 @@ public final class ReportWriter {
      * At one of the run's percentages: the share of all weights each method removes, and per layer what each
      * method's variant costs dense and in its fast form.
      */
-    private record Share(double percentage, double weight, double neuron, Map<Method, List<LayerCost>> costs) {
+    private record Share(double percentage, Map<Method, Double> removed, Map<Method, List<LayerCost>> costs) {
     }
 
-    private static List<Share> shares(Mlp trained, List<EvaluationEvent> rows) {
+    /** The pruning methods the report compares: weight and neuron pruning always, the others where the run has them. */
+    private static List<Method> compared(List<EvaluationEvent> rows) {
+        return Method.pruning().stream()
+                .filter(m -> m == Method.WEIGHT || m == Method.NEURON || !method(rows, m).isEmpty()).toList();
+    }
+
+    /** @param seed the run's seed, which the pruner drew random masks from */
+    private static List<Share> shares(Mlp trained, List<EvaluationEvent> rows, long seed) {
         List<Share> shares = new ArrayList<>();
         for (double p : rows.stream().mapToDouble(EvaluationEvent::percentage).distinct().sorted().toArray()) {
             Map<Method, List<LayerCost>> costs = new java.util.EnumMap<>(Method.class);
-            for (Method m : Method.pruning()) {
-                costs.put(m, m.fastForm().costs(m.apply(trained, p)));
+            Map<Method, Double> removed = new java.util.EnumMap<>(Method.class);
+            for (Method m : compared(rows)) {
+                costs.put(m, m.fastForm().costs(m.apply(trained, p, seed)));
+                removed.put(m, RemovedShare.of(trained, costs.get(m)));
             }
-            shares.add(new Share(p, RemovedShare.of(trained, costs.get(Method.WEIGHT)),
-                    RemovedShare.of(trained, costs.get(Method.NEURON)), costs));
+            shares.add(new Share(p, removed, costs));
         }
         return shares;
     }
@@ -149,10 +157,10 @@ public final class ReportWriter {
     private static XYChart removedShare(List<Share> shares) {
         XYChart c = xy("Share of all weights removed", "share of the network's weights");
         double[] p = shares.stream().mapToDouble(Share::percentage).toArray();
-        c.addSeries(Method.WEIGHT.label(), p, shares.stream().mapToDouble(Share::weight).toArray())
-                .setMarker(SeriesMarkers.CIRCLE);
-        c.addSeries(Method.NEURON.label(), p, shares.stream().mapToDouble(Share::neuron).toArray())
-                .setMarker(SeriesMarkers.CIRCLE);
+        for (Method m : shares.isEmpty() ? List.<Method>of() : shares.get(0).removed().keySet()) {
+            c.addSeries(m.label(), p, shares.stream().mapToDouble(s -> s.removed().get(m)).toArray())
+                    .setMarker(SeriesMarkers.CIRCLE);
+        }
         return c;
     }
 
@@ -218,10 +226,14 @@ public final class ReportWriter {
             }
             b.append('\n');
         }
-        b.append("## Share of all weights removed\n\n| percentage | weight | neuron |\n|---|---|---|\n");
+        List<Method> compared = shares.isEmpty() ? List.of() : List.copyOf(shares.get(0).removed().keySet());
+        b.append("## Share of all weights removed\n\n| percentage |");
+        compared.forEach(m -> b.append(' ').append(m.id()).append(" |"));
+        b.append("\n|---|").append("---|".repeat(compared.size())).append('\n');
         for (Share s : shares) {
-            b.append(String.format(Locale.ROOT, "| %s | %.4f | %.4f |%n", Percentage.label(s.percentage()), s.weight(),
-                    s.neuron()));
+            b.append("| ").append(Percentage.label(s.percentage())).append(" |");
+            compared.forEach(m -> b.append(String.format(Locale.ROOT, " %.4f |", s.removed().get(m))));
+            b.append('\n');
         }
         b.append("\n## Per-layer cost of each form\n\nPer image: FLOPs count a multiply and an add per weight used; "
                 + "bytes are what the form holds (CSR: float32 values, int32 column indices and row pointers).\n");

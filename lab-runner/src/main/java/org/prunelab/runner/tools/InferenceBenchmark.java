@@ -76,8 +76,8 @@ public final class InferenceBenchmark {
         List<Row> rows = new ArrayList<>();
         double fullFlops = flops(model);
         for (double p : PERCENTAGES) {
-            Mlp weight = Method.WEIGHT.apply(model, p);
-            Mlp neuron = Method.NEURON.apply(model, p);
+            Mlp weight = Method.WEIGHT.apply(model, p, 0);
+            Mlp neuron = Method.NEURON.apply(model, p, 0);
             Timing d64 = timer.time(new DenseNetwork(weight, 64, threads), x, n);
             Timing dBest = timer.time(new DenseNetwork(weight, bestBatch, threads), x, n);
             Timing l64 = timer.time(new Dl4jForm(weight, 64, threads), x, n);

@@ -80,7 +80,7 @@ public class PruningService {
         for (Method method : methods) {
             for (double p : percentages) {
                 Timer.Sample sample = Timer.start(registry);
-                Mlp pruned = method.apply(parent.mlp(), p);
+                Mlp pruned = method.apply(parent.mlp(), p, manifest.training().seed());
                 Sparsity sparsity = Sparsity.of(pruned);
                 String id = store.putModel(new ModelArtifact(pruned,
                         manifest.pruned(new PruningInfo(modelId, method, p, sparsity))));

@@ -14,8 +14,8 @@ public final class RemovedShare {
     private RemovedShare() {
     }
 
-    public static double of(Mlp model, Method method, double percentage) {
-        return of(model, method.fastForm().costs(method.apply(model, percentage)));
+    public static double of(Mlp model, Method method, double percentage, long seed) {
+        return of(model, method.fastForm().costs(method.apply(model, percentage, seed)));
     }
 
     /** The share from a variant's per-layer costs: the weights its fast form no longer holds. */

@@ -2,12 +2,10 @@ package org.prunelab.core.pruning;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.prunelab.core.inference.FastForm;
-import org.prunelab.core.model.Layer;
 import org.prunelab.core.model.Mlp;
 
 /**
@@ -20,19 +18,23 @@ import org.prunelab.core.model.Mlp;
  */
 public enum Method {
     // declared in the order results tables list them
-    WEIGHT("weight pruning", FastForm.CSR, new WeightPruning()),
+    WEIGHT("weight pruning", FastForm.CSR, NetworkRule.layerByLayer(new WeightPruning())),
     /** A from-scratch network has no zeros to skip: its compacted form is itself, timed like the neuron variants. */
     SCRATCH("trained from scratch", FastForm.COMPACT, null),
-    NEURON("neuron pruning", FastForm.COMPACT, new NeuronPruning());
+    NEURON("neuron pruning", FastForm.COMPACT, NetworkRule.layerByLayer(new NeuronPruning())),
+    /** One magnitude threshold over all hidden layers: each layer's sparsity is what its magnitudes earn. */
+    GLOBAL("global magnitude pruning", FastForm.CSR, new GlobalPruning()),
+    /** The control: each hidden layer's weights chosen at random, from the request's seed. */
+    RANDOM("random pruning", FastForm.CSR, new RandomPruning());
 
     /** The pruning methods a run applies unless its request names others. */
     public static final List<Method> DEFAULTS = List.of(WEIGHT, NEURON);
 
     private final String label;
     private final FastForm fastForm;
-    private final LayerRule rule;
+    private final NetworkRule rule;
 
-    Method(String label, FastForm fastForm, LayerRule rule) {
+    Method(String label, FastForm fastForm, NetworkRule rule) {
         this.label = label;
         this.fastForm = fastForm;
         this.rule = rule;
@@ -91,15 +93,14 @@ public enum Method {
         return this;
     }
 
-    /** The pruned copy of {@code mlp}: every hidden layer by this method's rule, the output layer unchanged. */
-    public Mlp apply(Mlp mlp, double percentage) {
+    /**
+     * The pruned copy of {@code mlp}: its hidden layers by this method's rule, the output layer unchanged.
+     *
+     * @param seed the request's seed; only {@link #RANDOM} draws from it
+     */
+    public Mlp apply(Mlp mlp, double percentage, long seed) {
         checkPrunes();
         Percentage.check(percentage);
-        List<Layer> layers = new ArrayList<>();
-        for (int k = 0; k < mlp.layers().size(); k++) {
-            Layer l = mlp.layer(k);
-            layers.add(k < mlp.hiddenLayers() ? rule.prune(l, percentage) : l.copy());
-        }
-        return new Mlp(layers);
+        return rule.prune(mlp, percentage, seed);
     }
 }

@@ -50,11 +50,11 @@ class AnalysisTest {
         Layer out = new Layer(2, 1, new float[]{1, 1});
         Mlp mlp = new Mlp(List.of(first, second, out));
         // weight pruning at 50 %: 4 of the first layer's 8 and 4 of the second's 8 -> 8 / 18
-        assertEquals(8.0 / 18, RemovedShare.of(mlp, Method.WEIGHT, 50), 1e-12);
+        assertEquals(8.0 / 18, RemovedShare.of(mlp, Method.WEIGHT, 50, 0), 1e-12);
         // neuron pruning at 50 %: 2 of 4 neurons (columns 0, 1: 4 weights) and their 2 rows in layer 2 (4 weights),
         // then 1 of layer 2's 2 neurons (its remaining column: 2 weights) and its row in the output layer (1 weight)
-        assertEquals(11.0 / 18, RemovedShare.of(mlp, Method.NEURON, 50), 1e-12);
-        assertEquals(0.0, RemovedShare.of(mlp, Method.NEURON, 0), 1e-12);
+        assertEquals(11.0 / 18, RemovedShare.of(mlp, Method.NEURON, 50, 0), 1e-12);
+        assertEquals(0.0, RemovedShare.of(mlp, Method.NEURON, 0, 0), 1e-12);
     }
 
     @Test

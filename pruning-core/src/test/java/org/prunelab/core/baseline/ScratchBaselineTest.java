@@ -40,7 +40,7 @@ class ScratchBaselineTest {
         }
         Mlp mlp = new Mlp(layers);
         for (double p : new double[]{20, 40, 60}) {
-            Mlp compact = CompactedNetwork.compact(Method.NEURON.apply(mlp, p));
+            Mlp compact = CompactedNetwork.compact(Method.NEURON.apply(mlp, p, 0));
             List<Integer> hidden = compact.sizes().subList(1, compact.sizes().size() - 1);
             assertEquals(ScratchBaseline.hiddenSizes(List.of(5, 4), p), hidden, "at " + p + " %");
         }

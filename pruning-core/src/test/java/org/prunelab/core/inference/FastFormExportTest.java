@@ -24,7 +24,7 @@ class FastFormExportTest {
     @Test
     void csrLayersOpenWithScipyAndGiveTheDenseOutputs() throws Exception {
         Mlp dense = FastFormsTest.randomMlp(3, 30, 20, 12, 10);
-        Mlp pruned = Method.WEIGHT.apply(dense, 70);
+        Mlp pruned = Method.WEIGHT.apply(dense, 70, 0);
         List<byte[]> files = FastForm.CSR.export(pruned, Map.of("runId", "r1", "method", "weight"));
         assertEquals(3, files.size(), "one file per layer");
         List<String> args = new ArrayList<>();
@@ -59,7 +59,7 @@ class FastFormExportTest {
     @Test
     void theCompactedNetworkKeepsTheOriginalIndicesOfItsNeurons() throws Exception {
         Mlp dense = FastFormsTest.randomMlp(4, 30, 20, 12, 10);
-        Mlp pruned = Method.NEURON.apply(dense, 50);
+        Mlp pruned = Method.NEURON.apply(dense, 50, 0);
         List<byte[]> files = FastForm.COMPACT.export(pruned, Map.of("runId", "r2"));
         assertEquals(1, files.size());
         Path f = Files.write(dir.resolve("compact.npz"), files.get(0));

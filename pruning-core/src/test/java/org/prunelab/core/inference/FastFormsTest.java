@@ -64,7 +64,7 @@ class FastFormsTest {
     @Test
     void csrGivesDenseOutputsAtEverySparsity() {
         for (double p : new double[]{0, 50, 90, 99}) {
-            Mlp pruned = Method.WEIGHT.apply(mlp, p);
+            Mlp pruned = Method.WEIGHT.apply(mlp, p, 0);
             CsrNetwork csr = new CsrNetwork(pruned);
             assertEquals(pruned.nonZeros(), csr.nonZeros());
             assertSameOutputs(pruned, csr);
@@ -76,7 +76,7 @@ class FastFormsTest {
         Mlp wide = randomMlp(21, 784, 64, 10);
         float[] in = inputs(22, 100, 784);
         for (double p : new double[]{0, 50, 99}) {
-            Mlp pruned = Method.WEIGHT.apply(wide, p);
+            Mlp pruned = Method.WEIGHT.apply(wide, p, 0);
             CsrLayer first = new CsrLayer(pruned.layer(0));
             float[] dense = new DenseNetwork(pruned, 64, 1).forwardAll(in, 100);
             float[] csr = new CsrNetwork(pruned).forwardAll(in, 100);
@@ -92,15 +92,15 @@ class FastFormsTest {
 
     @Test
     void compactionRemovesDeadNeuronsAndNextLayerRows() {
-        Mlp pruned = Method.NEURON.apply(mlp, 50);
+        Mlp pruned = Method.NEURON.apply(mlp, 50, 0);
         Mlp compact = CompactedNetwork.compact(pruned);
         // 40 -> 20, 30 -> 15, 20 -> 10 neurons; each next layer loses the matching rows
         assertEquals(List.of(50, 20, 15, 10, 10), compact.sizes());
         assertSameOutputs(pruned, CompactedNetwork.form(pruned, 64, 1));
-        Mlp p99 = Method.NEURON.apply(mlp, 99);
+        Mlp p99 = Method.NEURON.apply(mlp, 99, 0);
         assertEquals(List.of(50, 1, 1, 1, 10), CompactedNetwork.compact(p99).sizes());
         assertSameOutputs(p99, CompactedNetwork.form(p99, 64, 1));
-        assertEquals(mlp.sizes(), CompactedNetwork.compact(Method.NEURON.apply(mlp, 0)).sizes());
+        assertEquals(mlp.sizes(), CompactedNetwork.compact(Method.NEURON.apply(mlp, 0, 0)).sizes());
     }
 
     @Test

@@ -38,7 +38,7 @@ class ModelArtifactTest {
     static ModelArtifact prunedArtifact(Mlp parent, Method method, double p) {
         TrainingConfig cfg = new TrainingConfig("mnist", List.of(20, 12), 1, 64, 1e-3, 7, 0);
         ModelManifest trained = ModelManifest.trained("run-1", parent, cfg, List.of(new EpochMetrics(1, 0.5, 0.4, 0.9, 1.0)));
-        Mlp pruned = method.apply(parent, p);
+        Mlp pruned = method.apply(parent, p, 0);
         return new ModelArtifact(pruned, trained.pruned(new PruningInfo("ab".repeat(32), method, p, Sparsity.of(pruned))));
     }
 

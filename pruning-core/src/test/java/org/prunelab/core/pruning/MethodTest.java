@@ -17,13 +17,13 @@ class MethodTest {
 
     @Test
     void eachMethodNamesItsWireIdLabelAndFastForm() {
-        assertEquals(List.of("weight", "scratch", "neuron"),
+        assertEquals(List.of("weight", "scratch", "neuron", "global", "random"),
                 java.util.Arrays.stream(Method.values()).map(Method::id).toList());
         assertEquals(FastForm.CSR, Method.WEIGHT.fastForm());
         assertEquals(FastForm.COMPACT, Method.NEURON.fastForm());
         assertEquals(FastForm.COMPACT, Method.SCRATCH.fastForm());
         assertEquals("csr", FastForm.CSR.id());
-        assertEquals(List.of(Method.WEIGHT, Method.NEURON), Method.pruning());
+        assertEquals(List.of(Method.WEIGHT, Method.NEURON, Method.GLOBAL, Method.RANDOM), Method.pruning());
         assertTrue(Method.NEURON.prunes());
         assertFalse(Method.SCRATCH.prunes());
         assertEquals("trained from scratch", Method.SCRATCH.label());
@@ -45,7 +45,7 @@ class MethodTest {
         var scratch = assertThrows(IllegalArgumentException.class,
                 () -> Json.read("{\"methods\":[\"scratch\"]}", TrainingRequest.class).complete());
         assertTrue(scratch.getMessage().contains("\"baseline\": true"), scratch.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> Method.SCRATCH.apply(tiny(), 50));
+        assertThrows(IllegalArgumentException.class, () -> Method.SCRATCH.apply(tiny(), 50, 0));
         assertEquals(Method.DEFAULTS, Json.read("{}", TrainingRequest.class).complete().methods());
     }
 

@@ -40,11 +40,11 @@ class NeuronPruningTest {
         Layer hidden2 = new Layer(4, 2, new float[]{1f, 2f, 3f, 4f, 5f, 6f, 7f, 8f});
         Layer output = new Layer(2, 2, new float[]{0.1f, 0.2f, 0.3f, 0.4f});
         Mlp mlp = new Mlp(List.of(layer, hidden2, output));
-        Mlp neuron = Method.NEURON.apply(mlp, 50);
+        Mlp neuron = Method.NEURON.apply(mlp, 50, 0);
         assertEquals(4, neuron.layer(0).zeros());
         assertEquals(4, neuron.layer(1).zeros()); // one of two columns
         assertEquals(output, neuron.layer(2));
-        Mlp weight = Method.WEIGHT.apply(mlp, 50);
+        Mlp weight = Method.WEIGHT.apply(mlp, 50, 0);
         assertEquals(4, weight.layer(0).zeros());
         assertArrayEquals(new float[]{0f, 0f, 0f, 0f, 5f, 6f, 7f, 8f}, weight.layer(1).weights());
         assertEquals(output, weight.layer(2));
@@ -55,7 +55,7 @@ class NeuronPruningTest {
         assertEquals(Method.WEIGHT, Method.parse("weight"));
         assertEquals(Method.NEURON, Method.parse("NEURON"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Method.parse("magic"));
-        assertEquals("unknown pruning method 'magic'; known methods: [weight, neuron] (and 'scratch' for a "
+        assertEquals("unknown pruning method 'magic'; known methods: [weight, neuron, global, random] (and 'scratch' for a "
                 + "from-scratch baseline network)", e.getMessage());
     }
 }
