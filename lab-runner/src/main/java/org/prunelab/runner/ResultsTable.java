@@ -13,11 +13,12 @@ import org.prunelab.core.pruning.Percentage;
 
 /** A run's results as a table: printed, and written as JSON and CSV. */
 public final class ResultsTable {
-    private static final String HEADER = String.format(Locale.ROOT, "%-7s %5s %8s %8s %8s %10s %-8s %10s %8s",
-            "method", "pct", "sparsity", "loss", "accuracy", "dense ms", "fast", "fast ms", "speed-up");
+    private static final String HEADER = String.format(Locale.ROOT, "%-7s %5s %8s %8s %8s %10s %-8s %10s %8s  %s",
+            "method", "pct", "sparsity", "loss", "accuracy", "dense ms", "fast", "fast ms", "speed-up",
+            "timed pairs");
     private static final String CSV_HEADER = "run_id,dataset,model_id,method,percentage,sparsity,nonzero_parameters,"
             + "test_loss,test_accuracy,dense_ms_median,dense_ms_min,dense_ms_max,fast_form,fast_ms_median,fast_ms_min,"
-            + "fast_ms_max,speedup,fast_max_abs_diff,threads,seed";
+            + "fast_ms_max,speedup,fast_max_abs_diff,threads,seed,speedup_low,speedup_high";
 
     private ResultsTable() {
     }
@@ -32,9 +33,11 @@ public final class ResultsTable {
         }
         b.append(HEADER).append('\n');
         for (EvaluationEvent e : run.evaluations()) {
-            b.append(String.format(Locale.ROOT, "%-7s %5s %8.4f %8.4f %8.4f %10.1f %-8s %10.1f %7.2fx%n", e.method().id(),
-                    Percentage.label(e.percentage()), e.sparsity().overall(), e.testLoss(), e.testAccuracy(),
-                    e.dense().wallMedianMs(), e.fastForm(), e.fast().wallMedianMs(), e.speedup()));
+            b.append(String.format(Locale.ROOT, "%-7s %5s %8.4f %8.4f %8.4f %10.1f %-8s %10.1f %7.2fx  %s%n",
+                    e.method().id(), Percentage.label(e.percentage()), e.sparsity().overall(), e.testLoss(),
+                    e.testAccuracy(), e.dense().wallMedianMs(), e.fastForm(), e.fast().wallMedianMs(), e.speedup(),
+                    e.speedupLow() > 0 ? String.format(Locale.ROOT, "%.2f-%.2fx", e.speedupLow(), e.speedupHigh())
+                            : "-"));
         }
         return b.toString();
     }
@@ -44,12 +47,12 @@ public final class ResultsTable {
         List<EvaluationEvent> rows = run.evaluations();
         StringBuilder csv = new StringBuilder(CSV_HEADER).append('\n');
         for (EvaluationEvent e : rows) {
-            csv.append(String.format(Locale.ROOT, "%s,%s,%s,%s,%s,%.6f,%d,%.6f,%.6f,%.3f,%.3f,%.3f,%s,%.3f,%.3f,%.3f,%.4f,%.3g,%d,%d%n",
+            csv.append(String.format(Locale.ROOT, "%s,%s,%s,%s,%s,%.6f,%d,%.6f,%.6f,%.3f,%.3f,%.3f,%s,%.3f,%.3f,%.3f,%.4f,%.3g,%d,%d,%.4f,%.4f%n",
                     e.runId(), e.dataset(), e.modelId(), e.method().id(), Percentage.label(e.percentage()),
                     e.sparsity().overall(), e.fastParameters(), e.testLoss(), e.testAccuracy(), e.dense().wallMedianMs(),
                     e.dense().wallMinMs(), e.dense().wallMaxMs(), e.fastForm(), e.fast().wallMedianMs(),
                     e.fast().wallMinMs(), e.fast().wallMaxMs(), e.speedup(), e.fastMaxAbsDiff(), e.dense().threads(),
-                    e.seed()));
+                    e.seed(), e.speedupLow(), e.speedupHigh()));
         }
         try {
             Files.createDirectories(dir);

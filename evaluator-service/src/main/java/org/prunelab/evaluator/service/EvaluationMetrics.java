@@ -40,7 +40,12 @@ public class EvaluationMetrics {
         gauges.set(run, "pruning_nonzero_parameters", "Nonzero weights of the pruned variant",
                 e.sparsity().nonZeros(), tags);
         gauges.set(run, "pruning_fast_parameters", "Weights the fast form holds", e.fastParameters(), tags);
-        gauges.set(run, "pruning_speedup_ratio", "Dense median time / fast form median time", e.speedup(), tags);
+        gauges.set(run, "pruning_speedup_ratio", "Median over timed pairs of dense time / fast form time", e.speedup(),
+                tags);
+        gauges.set(run, "pruning_speedup_low_ratio", "Smallest pair ratio dense / fast: the speed-up's lower bound",
+                e.speedupAtLeast(), tags);
+        gauges.set(run, "pruning_speedup_high_ratio", "Largest pair ratio dense / fast: the speed-up's upper bound",
+                e.speedupHigh() > 0 ? e.speedupHigh() : e.speedup(), tags);
         timing(run, tags, e.dense());
         timing(run, tags, e.fast());
     }

@@ -130,17 +130,20 @@ public class EvaluationService {
 
         int timed = config.timingLimit() > 0 ? Math.min(config.timingLimit(), test.count()) : test.count();
         InferenceTimer timer = new InferenceTimer(TimingPolicy.STUDY.with(config.warmups(), config.repetitions()));
-        Timing denseTime = timer.time(dense, test.pixels(), timed);
-        Timing fastTime = timer.time(fast, test.pixels(), timed);
+        // dense and fast repetitions alternate, so that drift lands on both sides of every pair's ratio
+        InferenceTimer.Paired paired = timer.pair(dense, fast, test.pixels(), timed);
+        Timing denseTime = paired.slow();
+        Timing fastTime = paired.fast();
         long fastParams = method.fastForm().parameters(mlp);
-        LOG.infof("%s: accuracy %.4f, dense %.1f ms, %s %.1f ms", v.key(), eval.accuracy(), denseTime.wallMedianMs(),
-                fast.name(), fastTime.wallMedianMs());
+        LOG.infof("%s: accuracy %.4f, dense %.1f ms, %s %.1f ms, speed-up %.2fx [%.2f, %.2f]", v.key(),
+                eval.accuracy(), denseTime.wallMedianMs(), fast.name(), fastTime.wallMedianMs(), paired.speedup(),
+                paired.speedupLow(), paired.speedupHigh());
         // written after timing, so that the files never share the CPU with a timed pass
         List<String> exported = method.fastForm().export(mlp, provenance(v)).stream().map(store::put).toList();
         return new EvaluationEvent(v.runId(), v.modelId(), v.variantId(), v.dataset(), method, v.percentage(),
                 v.seed(), v.sparsity(), fastParams, eval.loss(), eval.accuracy(), fast.name(), diff, denseTime,
-                fastTime, denseTime.wallMedianMs() / fastTime.wallMedianMs(), v.expectedVariants(), instance,
-                Instant.now().toString(), exported);
+                fastTime, paired.speedup(), v.expectedVariants(), instance, Instant.now().toString(), exported,
+                paired.speedupLow(), paired.speedupHigh());
     }
 
     /** What every exported file says about where it came from. */

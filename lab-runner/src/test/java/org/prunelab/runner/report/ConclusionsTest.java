@@ -15,7 +15,7 @@ class ConclusionsTest {
     static EvaluationEvent row(Method method, double p, double accuracy, double speedup) {
         Timing t = new Timing("dense", 64, 1, 1, 100, 100, 100, 100, 100, 100);
         return new EvaluationEvent("r", "m", "v", "mnist", method, p, 1, new Sparsity(List.of(), p / 100, 0, 0), 0,
-                0.1, accuracy, method.fastForm().id(), 0, t, t, speedup, 10, "e", "now", List.of());
+                0.1, accuracy, method.fastForm().id(), 0, t, t, speedup, 10, "e", "now", List.of(), 0, 0);
     }
 
     private final List<EvaluationEvent> rows = List.of(
@@ -35,6 +35,21 @@ class ConclusionsTest {
         assertEquals(80, Conclusions.fastFormWinsFrom(rows, Method.WEIGHT));
         assertEquals(50, Conclusions.fastFormWinsFrom(rows, Method.NEURON)); // 1.0x at 0 % is not a win
         assertTrue(Double.isNaN(Conclusions.fastFormWinsFrom(List.of(row(Method.WEIGHT, 0, 0.9, 0.5)), Method.WEIGHT)));
+    }
+
+    @Test
+    void aPairedSpeedUpWinsOnlyWhereItsLowerBoundIsAboveOne() {
+        Timing t = new Timing("dense", 64, 1, 7, 100, 100, 100, 100, 100, 100);
+        java.util.function.BiFunction<Double, double[], EvaluationEvent> paired = (p, s) -> new EvaluationEvent("r",
+                "m", "v", "mnist", Method.WEIGHT, p, 1, new Sparsity(List.of(), p / 100, 0, 0), 0, 0.1, 0.98, "csr",
+                0, t, t, s[0], 10, "e", "now", List.of(), s[1], s[2]);
+        // the median says faster from 50 %, but at 50 % some pairs were slower (lower bound 0.9)
+        List<EvaluationEvent> rows = List.of(paired.apply(0.0, new double[]{0.8, 0.7, 0.9}),
+                paired.apply(50.0, new double[]{1.3, 0.9, 1.6}), paired.apply(80.0, new double[]{1.5, 1.2, 1.8}),
+                paired.apply(99.0, new double[]{9.0, 8.0, 10.0}));
+        assertEquals(80, Conclusions.fastFormWinsFrom(rows, Method.WEIGHT));
+        assertEquals("The CSR sparse form beats dense from 80 % on (1.50x there, every timed pair at least 1.20x, "
+                + "9.00x at 99 %).", Conclusions.sentences(rows).get(1));
     }
 
     @Test

@@ -3,21 +3,72 @@ package org.prunelab.core.inference;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
+import java.util.function.LongSupplier;
 
 /**
- * Times a form over a whole set: warm-up passes (JIT, caches), then repeated passes whose wall and CPU times
- * give median, min and max. CPU time is this thread's; forms here compute on the calling thread or, for
- * OpenBLAS, with the native thread count stated in the result.
+ * Times forms over a whole set: warm-up passes (JIT, caches), then repeated passes whose wall and CPU times give
+ * median, min and max. CPU time is this thread's; forms here compute on the calling thread or, for OpenBLAS, with the
+ * native thread count stated in the result.
+ *
+ * <p>A speed-up is timed in pairs ({@link #pair}): the two forms' repetitions alternate, so that drift on the machine
+ * (another process, a clock change, a warm cache) lands on both sides of each pair's ratio instead of on one form's
+ * whole block, and every pair gives one ratio.
  */
 public final class InferenceTimer {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private final int warmups;
     private final int repetitions;
+    private final LongSupplier wallClock;
+    private final LongSupplier cpuClock;
 
     public InferenceTimer(TimingPolicy policy) {
+        this(policy, System::nanoTime, THREADS::getCurrentThreadCpuTime);
+    }
+
+    /** With given clocks (nanoseconds), so that the protocol can be tested on a clock the test drives. */
+    InferenceTimer(TimingPolicy policy, LongSupplier wallClock, LongSupplier cpuClock) {
         this.warmups = policy.warmups();
         this.repetitions = policy.repetitions();
+        this.wallClock = wallClock;
+        this.cpuClock = cpuClock;
+    }
+
+    /**
+     * Two forms timed in alternating repetitions, and the ratio of {@code slow} to {@code fast} in each pair.
+     *
+     * @param speedup      median of the pairs' ratios slow / fast
+     * @param speedupLow   the smallest pair ratio: with n pairs, [low, high] holds the median ratio with probability
+     *                     1 - 2 / 2^n (98.4 % at the study's 7 repetitions), whatever the noise's distribution
+     * @param speedupHigh  the largest pair ratio
+     */
+    public record Paired(Timing slow, Timing fast, double speedup, double speedupLow, double speedupHigh) {
+    }
+
+    /** Times {@code slow} (the dense baseline) and {@code fast} in pairs: slow-fast, then fast-slow, and so on. */
+    public Paired pair(InferenceForm slow, InferenceForm fast, float[] x, int count) {
+        float[] outSlow = new float[count * slow.classes()];
+        float[] outFast = new float[count * fast.classes()];
+        for (int w = 0; w < warmups; w++) {
+            slow.forwardAll(x, count, outSlow);
+            fast.forwardAll(x, count, outFast);
+        }
+        double[][] s = new double[2][repetitions];
+        double[][] f = new double[2][repetitions];
+        double[] ratios = new double[repetitions];
+        for (int r = 0; r < repetitions; r++) {
+            // alternating the order cancels what the first of two passes pays or gains from the second
+            if (r % 2 == 0) {
+                run(slow, x, count, outSlow, s, r);
+                run(fast, x, count, outFast, f, r);
+            } else {
+                run(fast, x, count, outFast, f, r);
+                run(slow, x, count, outSlow, s, r);
+            }
+            ratios[r] = s[0][r] / f[0][r];
+        }
+        Arrays.sort(ratios);
+        return new Paired(timing(slow, s), timing(fast, f), median(ratios), ratios[0], ratios[repetitions - 1]);
     }
 
     public Timing time(InferenceForm form, float[] x, int count) {
@@ -25,15 +76,25 @@ public final class InferenceTimer {
         for (int w = 0; w < warmups; w++) {
             form.forwardAll(x, count, out);
         }
-        double[] wall = new double[repetitions];
-        double[] cpu = new double[repetitions];
+        double[][] t = new double[2][repetitions];
         for (int r = 0; r < repetitions; r++) {
-            long c0 = THREADS.getCurrentThreadCpuTime();
-            long t0 = System.nanoTime();
-            form.forwardAll(x, count, out);
-            wall[r] = (System.nanoTime() - t0) / 1e6;
-            cpu[r] = (THREADS.getCurrentThreadCpuTime() - c0) / 1e6;
+            run(form, x, count, out, t, r);
         }
+        return timing(form, t);
+    }
+
+    /** One timed pass: wall into t[0][r], CPU into t[1][r], in ms. */
+    private void run(InferenceForm form, float[] x, int count, float[] out, double[][] t, int r) {
+        long c0 = cpuClock.getAsLong();
+        long t0 = wallClock.getAsLong();
+        form.forwardAll(x, count, out);
+        t[0][r] = (wallClock.getAsLong() - t0) / 1e6;
+        t[1][r] = (cpuClock.getAsLong() - c0) / 1e6;
+    }
+
+    private Timing timing(InferenceForm form, double[][] t) {
+        double[] wall = t[0].clone();
+        double[] cpu = t[1].clone();
         Arrays.sort(wall);
         Arrays.sort(cpu);
         return new Timing(form.name(), form.batchSize(), form.threads(), repetitions, median(wall), wall[0],

@@ -1,0 +1,68 @@
+package org.prunelab.core.inference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The timing protocol on a clock the test drives: each fake form's pass advances it by a set amount. */
+class InferenceTimerTest {
+    private long now;
+    private final List<String> calls = new ArrayList<>();
+
+    /** A form whose pass takes {@code costs[i]} ns on the i-th call (the last cost repeats). */
+    private InferenceForm form(String name, long... costs) {
+        return new InferenceForm() {
+            private int call;
+
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public int batchSize() {
+                return 10;
+            }
+
+            @Override
+            public int threads() {
+                return 1;
+            }
+
+            @Override
+            public void forward(float[] x, int offset, int rows, float[] out, int outOffset) {
+                now += costs[Math.min(call++, costs.length - 1)];
+                calls.add(name);
+            }
+
+            @Override
+            public int inputs() {
+                return 1;
+            }
+
+            @Override
+            public int classes() {
+                return 1;
+            }
+        };
+    }
+
+    @Test
+    void pairsAlternateTheirOrderAndGiveOneRatioEach() {
+        InferenceTimer timer = new InferenceTimer(new TimingPolicy(1, 4), () -> now, () -> now);
+        // warm-up pass first (the cost 0 entries), then dense 4, 8, 6, 4 ms and fast 2, 2, 3, 4 ms
+        InferenceForm dense = form("dense", 0, 4_000_000, 8_000_000, 6_000_000, 4_000_000);
+        InferenceForm fast = form("csr", 0, 2_000_000, 2_000_000, 3_000_000, 4_000_000);
+        InferenceTimer.Paired p = timer.pair(dense, fast, new float[10], 10);
+        assertEquals(List.of("dense", "csr", "dense", "csr", "csr", "dense", "dense", "csr", "csr", "dense"), calls);
+        // pair ratios 2, 4, 2, 1: median 2, interval [1, 4]
+        assertEquals(2.0, p.speedup(), 1e-9);
+        assertEquals(1.0, p.speedupLow(), 1e-9);
+        assertEquals(4.0, p.speedupHigh(), 1e-9);
+        assertEquals(5.0, p.slow().wallMedianMs(), 1e-9); // 4, 4, 6, 8
+        assertEquals(2.5, p.fast().wallMedianMs(), 1e-9); // 2, 2, 3, 4
+        assertEquals(4, p.fast().repetitions());
+    }
+}
