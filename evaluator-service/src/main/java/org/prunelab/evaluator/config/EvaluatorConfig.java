@@ -3,6 +3,7 @@ package org.prunelab.evaluator.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import org.prunelab.core.inference.TimingPolicy;
 
@@ -13,9 +14,11 @@ public interface EvaluatorConfig {
 
     Path storeDir();
 
-    /** Rows per dense forward call when timing. */
-    @WithDefault("64")
-    int denseBatch();
+    /**
+     * Batch sizes the dense and compacted forms are tried at; each network shape is timed at the fastest of them
+     * (one value: that batch, no trial). Unset: {@link org.prunelab.core.inference.BatchSizes#CANDIDATES}.
+     */
+    Optional<List<Integer>> denseBatches();
 
     /** Passes over the test set before timing starts; unset: {@link TimingPolicy#STUDY}'s. */
     Optional<Integer> warmups();

@@ -8,12 +8,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntFunction;
 import org.jboss.logging.Logger;
 import org.prunelab.core.data.Datasets;
 import org.prunelab.core.data.LabeledImages;
 import org.prunelab.core.events.EvaluationEvent;
 import org.prunelab.core.events.PrunedVariantEvent;
+import org.prunelab.core.inference.BatchSizes;
+import org.prunelab.core.inference.CompactedNetwork;
 import org.prunelab.core.inference.DenseNetwork;
+import org.prunelab.core.inference.FastForm;
 import org.prunelab.core.inference.InferenceForm;
 import org.prunelab.core.inference.InferenceTimer;
 import org.prunelab.core.inference.Timing;
@@ -44,6 +48,7 @@ public class EvaluationService {
     private final ArtifactStore store;
     private final ResultLedger ledger;
     private final Map<String, LabeledImages> testSets = new ConcurrentHashMap<>();
+    private final Map<List<Integer>, Integer> bestBatches = new ConcurrentHashMap<>();
     private final String instance;
 
     public EvaluationService(EvaluatorConfig config, EvaluationMetrics metrics) {
@@ -117,8 +122,14 @@ public class EvaluationService {
         LabeledImages test = testSets.computeIfAbsent(v.dataset(), datasets::test);
         Mlp mlp = artifact.mlp();
 
-        InferenceForm dense = new DenseNetwork(mlp, config.denseBatch(), config.blasThreads());
-        InferenceForm fast = method.fastForm().build(mlp, config.denseBatch(), config.blasThreads());
+        int timed = config.timingLimit() > 0 ? Math.min(config.timingLimit(), test.count()) : test.count();
+        // each form at the batch it runs fastest at here: the baseline is the fastest dense pass, not batch 64
+        int threads = config.blasThreads();
+        InferenceForm dense = new DenseNetwork(mlp, bestBatch(mlp.sizes(),
+                b -> new DenseNetwork(mlp, b, threads), test, timed), threads);
+        FastForm form = method.fastForm();
+        InferenceForm fast = form.build(mlp, form.batched() ? bestBatch(CompactedNetwork.compact(mlp).sizes(),
+                b -> form.build(mlp, b, threads), test, timed) : BatchSizes.CANDIDATES.get(0), threads);
         float[] denseOut = dense.forwardAll(test.pixels(), test.count());
         float[] fastOut = fast.forwardAll(test.pixels(), test.count());
         double diff = InferenceTimer.maxAbsDiff(denseOut, fastOut);
@@ -128,7 +139,6 @@ public class EvaluationService {
         }
         Evaluation eval = Evaluation.ofOutputs(denseOut, test);
 
-        int timed = config.timingLimit() > 0 ? Math.min(config.timingLimit(), test.count()) : test.count();
         InferenceTimer timer = new InferenceTimer(TimingPolicy.STUDY.with(config.warmups(), config.repetitions()));
         // dense and fast repetitions alternate, so that drift lands on both sides of every pair's ratio
         InferenceTimer.Paired paired = timer.pair(dense, fast, test.pixels(), timed);
@@ -144,6 +154,19 @@ public class EvaluationService {
                 v.seed(), v.sparsity(), fastParams, eval.loss(), eval.accuracy(), fast.name(), diff, denseTime,
                 fastTime, paired.speedup(), v.expectedVariants(), instance, Instant.now().toString(), exported,
                 paired.speedupLow(), paired.speedupHigh());
+    }
+
+    /**
+     * The fastest batch for a dense network of these layer sizes, tried once per shape and process: a dense pass
+     * costs the same whatever its weights are.
+     */
+    private int bestBatch(List<Integer> sizes, IntFunction<InferenceForm> make, LabeledImages test, int timed) {
+        return bestBatches.computeIfAbsent(sizes, s -> {
+            int best = BatchSizes.fastest(make, config.denseBatches().orElse(BatchSizes.CANDIDATES), test.pixels(),
+                    timed);
+            LOG.infof("dense network %s: fastest at batch %d", s, best);
+            return best;
+        });
     }
 
     /** What every exported file says about where it came from. */

@@ -9,6 +9,7 @@ import org.prunelab.core.Json;
 import org.prunelab.core.data.Datasets;
 import org.prunelab.core.data.LabeledImages;
 import org.prunelab.core.inference.Timing;
+import org.prunelab.core.inference.BatchSizes;
 import org.prunelab.core.inference.CompactedNetwork;
 import org.prunelab.core.inference.CsrNetwork;
 import org.prunelab.core.inference.DenseNetwork;
@@ -29,7 +30,6 @@ import org.prunelab.core.training.NativeThreads;
  */
 public final class InferenceBenchmark {
     static final double[] PERCENTAGES = {0, 50, 70, 90, 95, 97, 99};
-    static final int[] DENSE_BATCHES = {64, 128, 256, 512, 1000, 2000};
 
     /** One line of the table. Times in ms for the test set; ratios are best dense / form. */
     public record Row(double percentage, double weightSparsity, Timing dense64, Timing denseBest, Timing dl4j64,
@@ -66,8 +66,8 @@ public final class InferenceBenchmark {
         float[] x = test.pixels();
         int n = test.count();
 
-        int bestBatch = fastest(b -> new DenseNetwork(model, b, threads), timer, x, n);
-        int bestDl4j = fastest(b -> new Dl4jForm(model, b, threads), timer, x, n);
+        int bestBatch = BatchSizes.fastest(b -> new DenseNetwork(model, b, threads), BatchSizes.CANDIDATES, x, n);
+        int bestDl4j = BatchSizes.fastest(b -> new Dl4jForm(model, b, threads), BatchSizes.CANDIDATES, x, n);
         System.out.printf(Locale.ROOT, "model: %s%n%d test images, %d thread(s), median of %d runs after %d warm-up; "
                 + "fastest dense batch %d (ND4J gemm), %d (DL4J output)%n%n", source, n, threads,
                 policy.repetitions(), policy.warmups(), bestBatch, bestDl4j);
@@ -104,24 +104,6 @@ public final class InferenceBenchmark {
                 policy.repetitions(), bestBatch, bestDl4j, rows)));
         System.out.printf("%nms for the whole test set; x = best dense (any of the four) / form; cmp/bound = compact "
                 + "time / (its FLOP share x denseBest), target <= 1.3%nwritten %s%n", json);
-    }
-
-    interface FormFactory {
-        InferenceForm create(int batch);
-    }
-
-    private static int fastest(FormFactory f, InferenceTimer timer, float[] x, int n) {
-        int best = DENSE_BATCHES[0];
-        double bestMs = Double.MAX_VALUE;
-        InferenceTimer quick = new InferenceTimer(TimingPolicy.QUICK);
-        for (int b : DENSE_BATCHES) {
-            double ms = quick.time(f.create(b), x, n).wallMedianMs();
-            if (ms < bestMs) {
-                bestMs = ms;
-                best = b;
-            }
-        }
-        return best;
     }
 
     private static double flops(Mlp mlp) {

@@ -133,6 +133,11 @@ public enum FastForm {
         return description;
     }
 
+    /** Whether the form computes {@code denseBatch} rows per call (dense-based), so that its batch is worth choosing. */
+    public boolean batched() {
+        return this == COMPACT;
+    }
+
     /** The form of {@code mlp}; dense-based forms compute {@code denseBatch} rows per call on {@code threads}. */
     public abstract InferenceForm build(Mlp mlp, int denseBatch, int threads);
 
