@@ -57,6 +57,12 @@ class MethodTest {
         assertEquals("invalid TrainingRequest JSON: 'hiddenSizes[1]' must be a whole number", assertThrows(
                 IllegalArgumentException.class, () -> Json.read("{\"hiddenSizes\":[10,\"x\"]}",
                         TrainingRequest.class)).getMessage());
+        assertEquals("invalid TrainingRequest JSON: 'epochs' must be a whole number", assertThrows(
+                IllegalArgumentException.class, () -> Json.read("{\"epochs\":true}", TrainingRequest.class))
+                .getMessage());
+        assertEquals("invalid TrainingRequest JSON: 'epochs' must be a whole number", assertThrows(
+                IllegalArgumentException.class, () -> Json.read("{\"epochs\":\"10\"}", TrainingRequest.class))
+                .getMessage());
         assertEquals("invalid TrainingRequest JSON: 'baseline' must be true or false", assertThrows(
                 IllegalArgumentException.class, () -> Json.read("{\"baseline\":\"yes\"}", TrainingRequest.class))
                 .getMessage());
