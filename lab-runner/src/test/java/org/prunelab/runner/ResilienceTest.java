@@ -132,13 +132,15 @@ class ResilienceTest {
 
     @Test
     @Order(3)
-    void aKilledPrunerIsRestartedBySupervisionAndTheRunFinishesWithEveryResultOnce() {
+    void aKilledPrunerIsRestartedBySupervisionAndTheRunFinishesWithEveryResultOnce() throws java.io.IOException {
         String run = "crash-pruner";
         // a wider network makes pruning slow enough (about 0.2 s a variant) to be caught in the middle
         lab.client.post(Topics.TRAINING_REQUESTS, run, wideRequest(run, 3, 1, "0,25,50,60,70,80,90,95,97,99"));
         RunResults r = lab.client.run(run);
         waitUntil(() -> r.trained() != null, "the model was not trained");
         killUnderSupervision("pruner-service", run, 20);
+        // the restarted pruner shows the analyses of the runs it had pruned before (crash-evaluator: 2 hidden layers)
+        lab.prometheus.awaitData("count(analysis_top10_gini{run=\"crash-evaluator\"}) == 2", Duration.ofSeconds(60));
     }
 
     @Test

@@ -39,6 +39,11 @@ public class EvaluationMetrics {
         gauges.set(run, "pruning_sparsity_ratio", "Fraction of zero weights reached", e.sparsity().overall(), tags);
         gauges.set(run, "pruning_nonzero_parameters", "Nonzero weights of the pruned variant",
                 e.sparsity().nonZeros(), tags);
+        // per layer: what global pruning chose, and that the other methods spare the output layer
+        for (int k = 0; k < e.sparsity().perLayer().size(); k++) {
+            gauges.set(run, "pruning_layer_sparsity_ratio", "Fraction of the layer's weights that are zero",
+                    e.sparsity().perLayer().get(k), with(tags, "layer", Integer.toString(k)));
+        }
         gauges.set(run, "pruning_fast_parameters", "Weights the fast form holds", e.fastParameters(), tags);
         gauges.set(run, "pruning_speedup_ratio", "Median over timed pairs of dense time / fast form time", e.speedup(),
                 tags);

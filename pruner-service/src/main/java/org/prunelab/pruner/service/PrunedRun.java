@@ -7,9 +7,11 @@ import org.prunelab.core.pruning.Method;
 /**
  * What the pruner recorded for a run, so that a repeated or redelivered input is answered with the same variants
  * instead of pruning again: the model, methods and percentages it was asked for, and the variants it produced.
+ *
+ * @param prunedAt when (ISO-8601), so that a restarted pruner can show its latest runs again; null in older records
  */
 public record PrunedRun(String modelId, List<Method> methods, List<Double> percentages,
-                        List<PrunedVariantEvent> variants) {
+                        List<PrunedVariantEvent> variants, String prunedAt) {
 
     /** Whether this record answers a request for the same model, methods and percentages. */
     boolean answers(String modelId, List<Method> methods, List<Double> percentages) {

@@ -3,8 +3,12 @@ package org.prunelab.pruner.service;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import org.jboss.logging.Logger;
 import org.prunelab.core.Json;
@@ -32,12 +36,42 @@ public class PruningService {
     private final ResultLedger ledger;
     private final MeterRegistry registry;
     private final RunGauges gauges;
+    private final int maxRuns;
 
     public PruningService(PrunerConfig config, MeterRegistry registry) {
         this.store = new ArtifactStore(config.storeDir());
         this.ledger = new ResultLedger(store.root());
         this.registry = registry;
         this.gauges = new RunGauges(registry, config.metricsMaxRuns());
+        this.maxRuns = config.metricsMaxRuns();
+    }
+
+    /**
+     * At start-up, the analyses of the latest recorded runs go back on the dashboards (as many as are kept exported):
+     * a restarted pruner would otherwise show only the runs it prunes from now on.
+     */
+    void showRecorded(@Observes StartupEvent start) {
+        List<PrunedRun> runs = new ArrayList<>();
+        for (String json : ledger.all()) {
+            try {
+                PrunedRun r = Json.read(json, PrunedRun.class);
+                if (r.modelId() != null && r.methods() != null && r.variants() != null && !r.variants().isEmpty()) {
+                    runs.add(r);
+                }
+            } catch (IllegalArgumentException notAPruning) {
+                // the ledger also holds the trainer's and the evaluator's records
+            }
+        }
+        runs.sort(Comparator.comparing((PrunedRun r) -> r.prunedAt() == null ? Instant.EPOCH
+                : Instant.parse(r.prunedAt())));
+        for (PrunedRun r : runs.subList(Math.max(0, runs.size() - maxRuns), runs.size())) {
+            try {
+                ModelArtifact model = ModelArtifact.fromNpz(store.get(r.modelId(), null));
+                AnalysisGauges.export(gauges, r.variants().get(0).runId(), model.manifest().dataset(), model.mlp());
+            } catch (RuntimeException e) {
+                LOG.warnf("run %s: analyses not shown again: %s", r.variants().get(0).runId(), e.getMessage());
+            }
+        }
     }
 
     /**
@@ -68,7 +102,7 @@ public class PruningService {
         }
         List<PrunedVariantEvent> variants = prune(runId, modelId, parent, methods, percentages, expected);
         return Json.read(ledger.recordIfAbsent(key, Json.write(new PrunedRun(modelId, methods, percentages,
-                variants))), PrunedRun.class).variants();
+                variants, Instant.now().toString()))), PrunedRun.class).variants();
     }
 
     private List<PrunedVariantEvent> prune(String runId, String modelId, ModelArtifact parent, List<Method> methods,
