@@ -67,17 +67,8 @@ public class EvaluationService {
      * Oldest first, so that the runs kept exported (metrics-max-runs) are the latest.
      */
     void showRecorded(@Observes StartupEvent start) {
-        List<EvaluationEvent> recorded = new java.util.ArrayList<>();
-        for (String json : ledger.all()) {
-            try {
-                EvaluationEvent e = Json.read(json, EvaluationEvent.class);
-                if (e.evaluatedAt() != null && e.method() != null && e.runId() != null) {
-                    recorded.add(e);
-                }
-            } catch (IllegalArgumentException notAnEvaluation) {
-                // the ledger also holds the trainer's and pruner's records
-            }
-        }
+        List<EvaluationEvent> recorded = ledger.all(EvaluationEvent.class,
+                e -> e.evaluatedAt() != null && e.method() != null && e.runId() != null);
         recorded.sort(java.util.Comparator.comparing(e -> Instant.parse(e.evaluatedAt())));
         recorded.forEach(metrics::show);
         LOG.infof("%d recorded evaluations shown on the dashboards", recorded.size());

@@ -51,17 +51,8 @@ public class PruningService {
      * a restarted pruner would otherwise show only the runs it prunes from now on.
      */
     void showRecorded(@Observes StartupEvent start) {
-        List<PrunedRun> runs = new ArrayList<>();
-        for (String json : ledger.all()) {
-            try {
-                PrunedRun r = Json.read(json, PrunedRun.class);
-                if (r.modelId() != null && r.methods() != null && r.variants() != null && !r.variants().isEmpty()) {
-                    runs.add(r);
-                }
-            } catch (IllegalArgumentException notAPruning) {
-                // the ledger also holds the trainer's and the evaluator's records
-            }
-        }
+        List<PrunedRun> runs = ledger.all(PrunedRun.class,
+                r -> r.modelId() != null && r.methods() != null && r.variants() != null && !r.variants().isEmpty());
         runs.sort(Comparator.comparing((PrunedRun r) -> r.prunedAt() == null ? Instant.EPOCH
                 : Instant.parse(r.prunedAt())));
         for (PrunedRun r : runs.subList(Math.max(0, runs.size() - maxRuns), runs.size())) {

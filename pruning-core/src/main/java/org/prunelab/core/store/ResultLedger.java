@@ -38,8 +38,26 @@ public final class ResultLedger {
         }
     }
 
-    /** Every record in the ledger (results of any kind), in no particular order. */
-    public java.util.List<String> all() {
+    /**
+     * The records of one kind: those that read as {@code type} and that {@code isOne} accepts (the ledger holds the
+     * trainer's, the pruner's and the evaluator's records side by side), in no particular order.
+     */
+    public <T> java.util.List<T> all(Class<T> type, java.util.function.Predicate<T> isOne) {
+        java.util.List<T> out = new java.util.ArrayList<>();
+        for (String json : all()) {
+            try {
+                T record = org.prunelab.core.Json.read(json, type);
+                if (isOne.test(record)) {
+                    out.add(record);
+                }
+            } catch (IllegalArgumentException anotherKind) {
+                // a record of another kind
+            }
+        }
+        return out;
+    }
+
+    private java.util.List<String> all() {
         try (var files = Files.list(dir)) {
             java.util.List<String> out = new java.util.ArrayList<>();
             for (Path p : files.filter(f -> f.getFileName().toString().endsWith(".json")).toList()) {
