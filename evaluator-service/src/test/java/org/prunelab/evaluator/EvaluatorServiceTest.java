@@ -12,9 +12,7 @@ import io.smallrye.reactive.messaging.memory.InMemoryConnector;
 import io.smallrye.reactive.messaging.memory.InMemorySink;
 import jakarta.enterprise.inject.Any;
 import jakarta.inject.Inject;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.prunelab.core.Json;
@@ -22,7 +20,6 @@ import org.prunelab.core.events.EvaluationEvent;
 import org.prunelab.core.events.PrunedVariantEvent;
 import org.prunelab.core.events.Topics;
 import org.prunelab.core.inference.CompactedNetwork;
-import org.prunelab.core.model.Layer;
 import org.prunelab.core.model.Mlp;
 import org.prunelab.core.model.ModelArtifact;
 import org.prunelab.core.model.ModelManifest;
@@ -32,6 +29,7 @@ import org.prunelab.core.model.TrainingConfig;
 import org.prunelab.core.pruning.Method;
 import org.prunelab.core.store.ArtifactStore;
 import org.prunelab.evaluator.config.EvaluatorConfig;
+import org.prunelab.support.testing.Networks;
 
 /** The evaluator on SmallRye's in-memory connector: a variant in, one checked and timed evaluation out, once. */
 @QuarkusTest
@@ -58,17 +56,7 @@ class EvaluatorServiceTest {
         evaluations = connector.sink(Topics.EVALUATIONS);
         evaluations.clear();
         store = new ArtifactStore(config.storeDir());
-        Random r = new Random(5);
-        int[] sizes = {784, 24, 16, 10};
-        List<Layer> layers = new ArrayList<>();
-        for (int k = 0; k + 1 < sizes.length; k++) {
-            float[] w = new float[sizes[k] * sizes[k + 1]];
-            for (int i = 0; i < w.length; i++) {
-                w[i] = (float) (r.nextGaussian() * 0.05);
-            }
-            layers.add(new Layer(sizes[k], sizes[k + 1], w));
-        }
-        trained = new Mlp(layers);
+        trained = Networks.gaussian(5, 0.05, 784, 24, 16, 10);
         trainedId = store.putModel(new ModelArtifact(trained, manifest()));
     }
 

@@ -12,9 +12,7 @@ import io.smallrye.reactive.messaging.memory.InMemoryConnector;
 import io.smallrye.reactive.messaging.memory.InMemorySink;
 import jakarta.enterprise.inject.Any;
 import jakarta.inject.Inject;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,7 +20,6 @@ import org.prunelab.core.Json;
 import org.prunelab.core.events.PrunedVariantEvent;
 import org.prunelab.core.events.Topics;
 import org.prunelab.core.events.TrainedModelEvent;
-import org.prunelab.core.model.Layer;
 import org.prunelab.core.model.Mlp;
 import org.prunelab.core.model.ModelArtifact;
 import org.prunelab.core.model.ModelManifest;
@@ -30,6 +27,7 @@ import org.prunelab.core.model.TrainingConfig;
 import org.prunelab.core.pruning.Method;
 import org.prunelab.core.store.ArtifactStore;
 import org.prunelab.pruner.config.PrunerConfig;
+import org.prunelab.support.testing.Networks;
 
 /** The pruner on SmallRye's in-memory connector: a trained model in, one variant per method and percentage out. */
 @QuarkusTest
@@ -138,17 +136,7 @@ class PrunerServiceTest {
 
     /** A small trained model in the store, and the event the trainer would publish for it. */
     private TrainedModelEvent storedModel(String runId) {
-        Random r = new Random(11);
-        int[] sizes = {784, 20, 12, 10};
-        List<Layer> layers = new ArrayList<>();
-        for (int k = 0; k + 1 < sizes.length; k++) {
-            float[] w = new float[sizes[k] * sizes[k + 1]];
-            for (int i = 0; i < w.length; i++) {
-                w[i] = (float) r.nextGaussian();
-            }
-            layers.add(new Layer(sizes[k], sizes[k + 1], w));
-        }
-        Mlp mlp = new Mlp(layers);
+        Mlp mlp = Networks.gaussian(11, 1, 784, 20, 12, 10);
         TrainingConfig cfg = new TrainingConfig("mnist", List.of(20, 12), 1, 64, 1e-3, 11, 600);
         String id = new ArtifactStore(config.storeDir()).putModel(new ModelArtifact(mlp,
                 ModelManifest.trained(runId, mlp, cfg, List.of())));

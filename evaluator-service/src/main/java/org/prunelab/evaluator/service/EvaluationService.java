@@ -15,11 +15,11 @@ import org.prunelab.core.data.LabeledImages;
 import org.prunelab.core.events.EvaluationEvent;
 import org.prunelab.core.events.PrunedVariantEvent;
 import org.prunelab.core.inference.BatchSizes;
-import org.prunelab.core.inference.CompactedNetwork;
 import org.prunelab.core.inference.DenseNetwork;
 import org.prunelab.core.inference.FastForm;
 import org.prunelab.core.inference.InferenceForm;
 import org.prunelab.core.inference.InferenceTimer;
+import org.prunelab.core.inference.LayerCost;
 import org.prunelab.core.inference.Timing;
 import org.prunelab.core.inference.TimingPolicy;
 import org.prunelab.core.model.Mlp;
@@ -119,7 +119,9 @@ public class EvaluationService {
         InferenceForm dense = new DenseNetwork(mlp, bestBatch(mlp.sizes(),
                 b -> new DenseNetwork(mlp, b, threads), test, timed), threads);
         FastForm form = method.fastForm();
-        InferenceForm fast = form.build(mlp, form.batched() ? bestBatch(CompactedNetwork.compact(mlp).sizes(),
+        // the form's shape and weights, counted once (for the compacted form: one compaction of the network)
+        List<LayerCost> costs = form.costs(mlp);
+        InferenceForm fast = form.build(mlp, form.batched() ? bestBatch(LayerCost.fastSizes(costs),
                 b -> form.build(mlp, b, threads), test, timed) : BatchSizes.CANDIDATES.get(0), threads);
         float[] denseOut = dense.forwardAll(test.pixels(), test.count());
         float[] fastOut = fast.forwardAll(test.pixels(), test.count());
@@ -135,12 +137,12 @@ public class EvaluationService {
         InferenceTimer.Paired paired = timer.pair(dense, fast, test.pixels(), timed);
         Timing denseTime = paired.slow();
         Timing fastTime = paired.fast();
-        long fastParams = method.fastForm().parameters(mlp);
+        long fastParams = LayerCost.fastWeights(costs);
         LOG.infof("%s: accuracy %.4f, dense %.1f ms, %s %.1f ms, speed-up %.2fx [%.2f, %.2f]", v.key(),
                 eval.accuracy(), denseTime.wallMedianMs(), fast.name(), fastTime.wallMedianMs(), paired.speedup(),
                 paired.speedupLow(), paired.speedupHigh());
         // written after timing, so that the files never share the CPU with a timed pass
-        List<String> exported = method.fastForm().export(mlp, provenance(v)).stream().map(store::put).toList();
+        List<String> exported = form.export(mlp, provenance(v)).stream().map(store::put).toList();
         return new EvaluationEvent(v.runId(), v.modelId(), v.variantId(), v.dataset(), method, v.percentage(),
                 v.seed(), v.sparsity(), fastParams, eval.loss(), eval.accuracy(), fast.name(), diff, denseTime,
                 fastTime, paired.speedup(), v.expectedVariants(), instance, Instant.now().toString(), exported,

@@ -20,6 +20,6 @@ public final class RemovedShare {
 
     /** The share from a variant's per-layer costs: the weights its fast form no longer holds. */
     public static double of(Mlp model, List<LayerCost> costs) {
-        return 1 - (double) costs.stream().mapToLong(LayerCost::fastWeights).sum() / model.parameters();
+        return 1 - (double) LayerCost.fastWeights(costs) / model.parameters();
     }
 }

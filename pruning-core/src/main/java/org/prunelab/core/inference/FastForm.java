@@ -143,7 +143,7 @@ public enum FastForm {
 
     /** Weights this form of {@code mlp} holds: the nonzeros in CSR, the smaller network's weights when compacted. */
     public long parameters(Mlp mlp) {
-        return costs(mlp).stream().mapToLong(LayerCost::fastWeights).sum();
+        return LayerCost.fastWeights(costs(mlp));
     }
 
     /** Per layer of {@code mlp}: weights kept, and FLOPs and bytes per image dense and in this form. */

@@ -16,6 +16,18 @@ public record LayerCost(int layer, int in, int out, long kept, int fastIn, int f
                         long denseFlops,
                         long denseBytes, long fastFlops, long fastBytes) {
 
+    /** Weights a form holds in all its layers. */
+    public static long fastWeights(java.util.List<LayerCost> costs) {
+        return costs.stream().mapToLong(LayerCost::fastWeights).sum();
+    }
+
+    /** Layer sizes of the network as the form holds it, input to output. */
+    public static java.util.List<Integer> fastSizes(java.util.List<LayerCost> costs) {
+        java.util.List<Integer> sizes = new java.util.ArrayList<>(java.util.List.of(costs.get(0).fastIn()));
+        costs.forEach(c -> sizes.add(c.fastOut()));
+        return sizes;
+    }
+
     /** Share of the layer's weights that are zero. */
     public double sparsity() {
         return 1 - (double) kept / ((long) in * out);

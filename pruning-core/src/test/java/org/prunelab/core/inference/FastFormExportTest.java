@@ -100,6 +100,10 @@ class FastFormExportTest {
         // the dead neuron goes: layer 0 becomes 2 x 2, layer 1 becomes 2 x 2
         assertEquals(new LayerCost(0, 2, 3, 3, 2, 2, 4, 12, 24, 8, 16), compact.get(0));
         assertEquals(new LayerCost(1, 3, 2, 6, 2, 2, 4, 12, 24, 8, 16), compact.get(1));
+        assertEquals(List.of(2, 2, 2), LayerCost.fastSizes(compact));
+        assertEquals(List.of(2, 3, 2), LayerCost.fastSizes(csr));
+        assertEquals(8, LayerCost.fastWeights(compact));
+        assertEquals(9, LayerCost.fastWeights(csr));
     }
 
     /** The network's layers as layer_k arrays, as a model artifact holds them. */
