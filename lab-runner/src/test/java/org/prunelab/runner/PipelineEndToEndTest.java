@@ -88,8 +88,14 @@ class PipelineEndToEndTest {
                         && e.percentage() == s.percentage()).findFirst().orElseThrow();
                 assertEquals(n.fastParameters(), s.fastParameters(), s.key());
                 assertEquals(s.fastParameters(), s.sparsity().nonZeros(), s.key() + " is dense");
-                // it learned: 32-16 hidden well above chance after one epoch; 7-4 hidden (90 %) at least above chance
-                assertTrue(s.testAccuracy() > (s.percentage() <= 50 ? 0.5 : 0.11), s.key() + " learned: " + s.testAccuracy());
+                // it learned: 32-16 hidden well above chance after one epoch. 7-4 hidden (90 %) gets 47 steps, which
+                // leave its accuracy at 0.10-0.32 over seeds 1-10 (either engine), but its test loss always below a
+                // uniform guess's ln 10 = 2.303 (measured 1.94-2.18)
+                if (s.percentage() <= 50) {
+                    assertTrue(s.testAccuracy() > 0.5, s.key() + " learned: " + s.testAccuracy());
+                } else {
+                    assertTrue(s.testLoss() < Math.log(10) - 0.05, s.key() + " learned: test loss " + s.testLoss());
+                }
                 assertTrue(!s.variantId().equals(r.trained().modelId()));
             }
             // every network the trainer trained for the run reported its epoch, named

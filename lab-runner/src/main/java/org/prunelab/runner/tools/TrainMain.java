@@ -12,11 +12,11 @@ import org.prunelab.core.model.ModelManifest;
 import org.prunelab.core.model.TrainingConfig;
 import org.prunelab.core.store.ArtifactStore;
 import org.prunelab.core.training.MlpTrainer;
-import org.prunelab.core.training.NativeThreads;
+import org.prunelab.core.training.TrainingEngine;
 
 /**
  * Trains one model from the command line and stores it: {@code bin/train [--dataset mnist] [--epochs 10]
- * [--hidden 1000,1000,500,200] [--batch 64] [--lr 0.001] [--seed 42] [--train-limit 0] [--ops-threads 1] [--blas-threads 1]
+ * [--hidden 1000,1000,500,200] [--batch 64] [--lr 0.001] [--seed 42] [--train-limit 0] [--engine gemm|dl4j] [--threads 2]
  * [--data data] [--store store]}.
  */
 public final class TrainMain {
@@ -29,15 +29,16 @@ public final class TrainMain {
         TrainingConfig config = new TrainingConfig(Datasets.checkName(d.dataset()), hidden,
                 a.getInt("epochs", d.epochs()), a.getInt("batch", d.batchSize()),
                 a.getDouble("lr", d.learningRate()), a.getLong("seed", d.seed()), a.getInt("train-limit", 0));
-        NativeThreads.configure(a.getInt("ops-threads", 1), a.getInt("blas-threads", 1));
+        TrainingEngine engine = TrainingEngine.of(a.get("engine", TrainingEngine.GEMM.id()));
+        int threads = a.getInt("threads", 2);
 
         Datasets datasets = new Datasets(Path.of(a.get("data", "data")));
         LabeledImages train = datasets.train(config.dataset());
         LabeledImages test = datasets.test(config.dataset());
-        System.out.printf(Locale.ROOT, "training %s on %s (%d train, %d test images), %d native thread(s)%n",
-                config, config.dataset(), train.count(), test.count(), NativeThreads.current());
+        System.out.printf(Locale.ROOT, "training %s on %s (%d train, %d test images), engine %s, %d thread(s)%n",
+                config, config.dataset(), train.count(), test.count(), engine.id(), threads);
 
-        MlpTrainer.Result result = new MlpTrainer(100).train(config, train, test, new MlpTrainer.Progress() {
+        MlpTrainer.Result result = new MlpTrainer(100, engine, threads).train(config, train, test, new MlpTrainer.Progress() {
             @Override
             public void epoch(EpochMetrics m) {
                 System.out.printf(Locale.ROOT,

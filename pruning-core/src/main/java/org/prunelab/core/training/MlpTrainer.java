@@ -3,14 +3,15 @@ package org.prunelab.core.training;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.dataset.DataSet;
 import org.prunelab.core.data.LabeledImages;
 import org.prunelab.core.model.EpochMetrics;
 import org.prunelab.core.model.Mlp;
 import org.prunelab.core.model.TrainingConfig;
 
-/** Trains the study's MLP with DL4J and reports test loss and accuracy after every epoch. */
+/**
+ * Trains the study's MLP with a {@link TrainingEngine} and reports test loss and accuracy after every epoch. The loop
+ * (shuffle, batches, progress, evaluation) is the engines' common part.
+ */
 public final class MlpTrainer {
 
     /** Told about every finished epoch, and every {@code batchReportEvery} batches within one. */
@@ -29,9 +30,18 @@ public final class MlpTrainer {
     }
 
     private final int batchReportEvery;
+    private final TrainingEngine engine;
+    private final int threads;
 
+    /** The default engine ({@link TrainingEngine#GEMM}) on one thread. */
     public MlpTrainer(int batchReportEvery) {
+        this(batchReportEvery, TrainingEngine.GEMM, 1);
+    }
+
+    public MlpTrainer(int batchReportEvery, TrainingEngine engine, int threads) {
         this.batchReportEvery = Math.max(1, batchReportEvery);
+        this.engine = engine;
+        this.threads = Math.max(1, threads);
     }
 
     public Result train(TrainingConfig config, LabeledImages train, LabeledImages test, Progress progress) {
@@ -41,7 +51,14 @@ public final class MlpTrainer {
         sizes.add(data.features());
         sizes.addAll(config.hiddenSizes());
         sizes.add(data.classes());
-        MultiLayerNetwork net = Dl4jNetworks.create(sizes, config.learningRate(), config.seed());
+        try (TrainingEngine.Session session = engine.open(sizes, config.batchSize(), config.learningRate(),
+                config.seed(), threads)) {
+            return train(session, config, data, test, progress);
+        }
+    }
+
+    private Result train(TrainingEngine.Session net, TrainingConfig config, LabeledImages data, LabeledImages test,
+                         Progress progress) {
 
         // the shuffle has its own generator from the same seed, so a run is reproducible end to end
         Random shuffle = new Random(config.seed());
@@ -56,20 +73,19 @@ public final class MlpTrainer {
             for (int b = 0; b < batches; b++) {
                 int from = b * config.batchSize();
                 int to = Math.min(from + config.batchSize(), data.count());
-                net.fit(new DataSet(Batches.features(data, order, from, to), Batches.oneHot(data, order, from, to)));
-                lossSum += net.score() * (to - from);
+                lossSum += net.step(data, order, from, to) * (to - from);
                 if ((b + 1) % batchReportEvery == 0 || b + 1 == batches) {
                     progress.batches(epoch, b + 1, batches);
                 }
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             trainingSeconds += seconds;
-            Evaluation eval = Evaluation.of(net, test);
+            Evaluation eval = net.evaluate(test);
             EpochMetrics m = new EpochMetrics(epoch, lossSum / data.count(), eval.loss(), eval.accuracy(), seconds);
             history.add(m);
             progress.epoch(m);
         }
-        return new Result(Dl4jNetworks.toMlp(net), history, trainingSeconds / config.epochs());
+        return new Result(net.mlp(), history, trainingSeconds / config.epochs());
     }
 
     private static void shuffle(int[] a, Random rnd) {

@@ -29,7 +29,7 @@ import org.prunelab.core.pruning.Percentage;
 import org.prunelab.core.store.ArtifactStore;
 import org.prunelab.core.store.ResultLedger;
 import org.prunelab.core.training.MlpTrainer;
-import org.prunelab.core.training.NativeThreads;
+import org.prunelab.core.training.TrainingEngine;
 import org.prunelab.support.metrics.RunGauges;
 import org.prunelab.trainer.config.TrainerConfig;
 
@@ -48,6 +48,7 @@ public class TrainingService {
     private final ResultLedger ledger;
     private final MeterRegistry registry;
     private final RunGauges gauges;
+    private final TrainingEngine engine;
     private final Map<String, LabeledImages[]> loaded = new ConcurrentHashMap<>();
 
     public TrainingService(TrainerConfig config, MeterRegistry registry) {
@@ -57,7 +58,7 @@ public class TrainingService {
         this.datasets = new Datasets(config.dataDir());
         this.store = new ArtifactStore(config.storeDir());
         this.ledger = new ResultLedger(store.root());
-        NativeThreads.configure(config.opsThreads(), config.blasThreads());
+        this.engine = TrainingEngine.of(config.engine());
     }
 
     /**
@@ -99,7 +100,7 @@ public class TrainingService {
         gauges.set(run, "trainer_epochs_planned", "Epochs the run trains for", cfg.epochs(), ds);
         gauges.set(run, "trainer_epoch", "Epochs completed", 0, ds);
         Timer.Sample sample = Timer.start(registry);
-        MlpTrainer.Result result = new MlpTrainer(config.batchReportEvery()).train(cfg, data[0], data[1],
+        MlpTrainer.Result result = new MlpTrainer(config.batchReportEvery(), engine, config.threads()).train(cfg, data[0], data[1],
                 new MlpTrainer.Progress() {
                     @Override
                     public void batches(int epoch, int done, int total) {
@@ -142,7 +143,7 @@ public class TrainingService {
                 percentage), full.epochs(), full.batchSize(), full.learningRate(), full.seed(), full.trainLimit());
         LabeledImages[] data = data(cfg.dataset());
         String network = Method.SCRATCH.id() + " " + Percentage.label(percentage) + "%";
-        MlpTrainer.Result result = new MlpTrainer(config.batchReportEvery()).train(cfg, data[0], data[1],
+        MlpTrainer.Result result = new MlpTrainer(config.batchReportEvery(), engine, config.threads()).train(cfg, data[0], data[1],
                 new MlpTrainer.Progress() {
                     @Override
                     public void epoch(EpochMetrics m) {
