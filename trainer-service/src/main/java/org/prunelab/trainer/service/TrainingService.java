@@ -28,6 +28,7 @@ import org.prunelab.core.pruning.Method;
 import org.prunelab.core.pruning.Percentage;
 import org.prunelab.core.store.ArtifactStore;
 import org.prunelab.core.store.ResultLedger;
+import org.prunelab.core.training.Lanes;
 import org.prunelab.core.training.MlpTrainer;
 import org.prunelab.core.training.TrainingEngine;
 import org.prunelab.support.metrics.RunGauges;
@@ -83,10 +84,10 @@ public class TrainingService {
             return recorded;
         }
         TrainedModelEvent model = train(request, progress);
-        List<PrunedVariantEvent> scratch = new ArrayList<>();
-        for (double p : request.baseline() ? ScratchBaseline.percentages(request.percentages()) : List.<Double>of()) {
-            scratch.add(trainBaseline(request, model, p, progress));
-        }
+        List<Double> percentages = request.baseline() ? ScratchBaseline.percentages(request.percentages()) : List.of();
+        int lanes = Math.max(1, Math.min(config.lanes(), config.threads()));
+        List<PrunedVariantEvent> scratch = Lanes.map(percentages, p -> Lanes.weights(scratchSizes(model, request, p)), lanes,
+                p -> trainBaseline(request, model, p, progress, Math.max(1, config.threads() / lanes)));
         return Json.read(ledger.recordIfAbsent(key, Json.write(new TrainedRun(request, model, scratch))),
                 TrainedRun.class);
     }
@@ -137,13 +138,13 @@ public class TrainingService {
      * data, settings and seed, a fresh start. Stored with a manifest that ties it to the run's trained model.
      */
     private PrunedVariantEvent trainBaseline(TrainingRequest request, TrainedModelEvent model, double percentage,
-                                            Consumer<TrainingProgress> progress) {
+                                            Consumer<TrainingProgress> progress, int threads) {
         TrainingConfig full = request.config();
         TrainingConfig cfg = new TrainingConfig(full.dataset(), ScratchBaseline.hiddenSizes(full.hiddenSizes(),
                 percentage), full.epochs(), full.batchSize(), full.learningRate(), full.seed(), full.trainLimit());
         LabeledImages[] data = data(cfg.dataset());
         String network = Method.SCRATCH.id() + " " + Percentage.label(percentage) + "%";
-        MlpTrainer.Result result = new MlpTrainer(config.batchReportEvery(), engine, config.threads()).train(cfg, data[0], data[1],
+        MlpTrainer.Result result = new MlpTrainer(config.batchReportEvery(), engine, threads).train(cfg, data[0], data[1],
                 new MlpTrainer.Progress() {
                     @Override
                     public void epoch(EpochMetrics m) {
@@ -161,6 +162,15 @@ public class TrainingService {
         String id = store.putModel(new ModelArtifact(result.mlp(), manifest));
         return new PrunedVariantEvent(request.runId(), model.modelId(), id, id, cfg.dataset(), Method.SCRATCH,
                 percentage, sparsity, cfg.seed(), model.expectedVariants());
+    }
+
+    /** Layer sizes of the from-scratch network at a percentage: the model's inputs and classes, fewer neurons. */
+    private static List<Integer> scratchSizes(TrainedModelEvent model, TrainingRequest request, double percentage) {
+        List<Integer> sizes = new ArrayList<>();
+        sizes.add(model.sizes().get(0));
+        sizes.addAll(ScratchBaseline.hiddenSizes(request.config().hiddenSizes(), percentage));
+        sizes.add(model.sizes().get(model.sizes().size() - 1));
+        return sizes;
     }
 
     /** The dataset's training and test images, read once per service. */
