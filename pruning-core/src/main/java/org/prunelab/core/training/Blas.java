@@ -14,7 +14,7 @@ import org.bytedeco.openblas.global.openblas_nolapack;
 /**
  * OpenBLAS's single-precision gemm, called through the JDK's foreign-function API on memory segments. The library is
  * the one ND4J already ships and loads (through JavaCPP); calling it directly skips ND4J's per-op dispatch, which
- * dominated batch-64 training (see {@link GemmTrainer}). Row-major throughout.
+ * dominated batch-64 training (see {@link GemmNetwork}). Row-major throughout.
  */
 public final class Blas {
     private static final int ROW_MAJOR = 101;
@@ -24,28 +24,48 @@ public final class Blas {
     private static final MethodHandle SGEMM;
     private static final MethodHandle SET_THREADS;
     private static final MethodHandle CORE_NAME;
+    /** Why OpenBLAS could not be reached, or null when it was. */
+    private static final String UNAVAILABLE;
 
     static {
-        // LAB_OPENBLAS_LIBRARY: another OpenBLAS build to use instead (a path to its libopenblas.so)
-        String override = System.getenv("LAB_OPENBLAS_LIBRARY");
-        if (override == null) {
-            Loader.load(openblas_nolapack.class);
+        MethodHandle sgemm = null;
+        MethodHandle setThreads = null;
+        MethodHandle coreName = null;
+        String unavailable = null;
+        try {
+            // LAB_OPENBLAS_LIBRARY: another OpenBLAS build to use instead (a path to its libopenblas.so)
+            String override = System.getenv("LAB_OPENBLAS_LIBRARY");
+            if (override == null) {
+                Loader.load(openblas_nolapack.class);
+            }
+            String path = override != null ? override : Loader.getLoadedLibraries().entrySet().stream()
+                    .filter(e -> e.getKey().startsWith("openblas")).map(java.util.Map.Entry::getValue)
+                    .filter(v -> v.contains("libopenblas")).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("OpenBLAS was not loaded by JavaCPP: "
+                            + Loader.getLoadedLibraries()));
+            SymbolLookup lib = SymbolLookup.libraryLookup(Path.of(path), Arena.global());
+            Linker linker = Linker.nativeLinker();
+            ValueLayout i = ValueLayout.JAVA_INT;
+            ValueLayout f = ValueLayout.JAVA_FLOAT;
+            ValueLayout p = ValueLayout.ADDRESS;
+            sgemm = linker.downcallHandle(lib.find("cblas_sgemm").orElseThrow(),
+                    FunctionDescriptor.ofVoid(i, i, i, i, i, i, f, p, i, p, i, f, p, i), Linker.Option.critical(false));
+            setThreads = linker.downcallHandle(lib.find("openblas_set_num_threads").orElseThrow(),
+                    FunctionDescriptor.ofVoid(i));
+            coreName = linker.downcallHandle(lib.find("openblas_get_corename").orElseThrow(),
+                    FunctionDescriptor.of(p));
+        } catch (RuntimeException | LinkageError e) {
+            unavailable = e.getClass().getSimpleName() + ": " + e.getMessage();
         }
-        String path = override != null ? override :  Loader.getLoadedLibraries().entrySet().stream()
-                .filter(e -> e.getKey().startsWith("openblas")).map(java.util.Map.Entry::getValue)
-                .filter(v -> v.contains("libopenblas")).findFirst()
-                .orElseThrow(() -> new IllegalStateException("OpenBLAS was not loaded by JavaCPP: "
-                        + Loader.getLoadedLibraries()));
-        SymbolLookup lib = SymbolLookup.libraryLookup(Path.of(path), Arena.global());
-        Linker linker = Linker.nativeLinker();
-        ValueLayout i = ValueLayout.JAVA_INT;
-        ValueLayout f = ValueLayout.JAVA_FLOAT;
-        ValueLayout p = ValueLayout.ADDRESS;
-        SGEMM = linker.downcallHandle(lib.find("cblas_sgemm").orElseThrow(),
-                FunctionDescriptor.ofVoid(i, i, i, i, i, i, f, p, i, p, i, f, p, i), Linker.Option.critical(false));
-        SET_THREADS = linker.downcallHandle(lib.find("openblas_set_num_threads").orElseThrow(),
-                FunctionDescriptor.ofVoid(i));
-        CORE_NAME = linker.downcallHandle(lib.find("openblas_get_corename").orElseThrow(), FunctionDescriptor.of(p));
+        SGEMM = sgemm;
+        SET_THREADS = setThreads;
+        CORE_NAME = coreName;
+        UNAVAILABLE = unavailable;
+    }
+
+    /** Why OpenBLAS cannot be called on this machine (a missing or foreign library), or null when it can. */
+    public static String unavailable() {
+        return UNAVAILABLE;
     }
 
     private Blas() {
@@ -76,6 +96,9 @@ public final class Blas {
 
     /** The kernel family OpenBLAS chose for this CPU (e.g. SkylakeX, Haswell), for benchmark reports. */
     public static String coreName() {
+        if (CORE_NAME == null) {
+            return "unavailable";
+        }
         try {
             MemorySegment s = (MemorySegment) CORE_NAME.invokeExact();
             return s.reinterpret(64).getString(0);

@@ -24,6 +24,9 @@ public enum TrainingEngine {
     /** DL4J's MultiLayerNetwork, the project's first engine, kept as the reference; Xavier-uniform from ND4J's RNG. */
     DL4J("dl4j");
 
+    private static final java.util.concurrent.atomic.AtomicBoolean FALLBACK_NOTED =
+            new java.util.concurrent.atomic.AtomicBoolean();
+
     private final String id;
 
     TrainingEngine(String id) {
@@ -46,6 +49,13 @@ public enum TrainingEngine {
      * @param threads the team size (GEMM) or ND4J's native threads (DL4J)
      */
     Session open(List<Integer> sizes, int batch, double learningRate, long seed, int threads) {
+        if (this == GEMM && Blas.unavailable() != null) {
+            // the clean fallback: the same mathematics, slower (see bin/benchmark-training); said once per process
+            if (!FALLBACK_NOTED.getAndSet(true)) {
+                System.err.println("training engine gemm unavailable (" + Blas.unavailable() + "); training with dl4j");
+            }
+            return DL4J.open(sizes, batch, learningRate, seed, threads);
+        }
         return switch (this) {
             case GEMM -> gemm(xavier(sizes, seed), null, batch, learningRate, threads);
             case DL4J -> {
