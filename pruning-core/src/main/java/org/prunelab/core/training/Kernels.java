@@ -23,21 +23,9 @@ final class Kernels {
         return Math.abs(x) < Float.MIN_NORMAL ? 0f : x;
     }
 
-    /** x = max(x, 0) on rows [0, rows) and columns [c0, c1) of a matrix with row length ld. */
+    /** x = max(x, 0) on rows [0, rows) and columns [c0, c1) of a matrix with row length ld: x masked by itself. */
     static void relu(MemorySegment x, int rows, int ld, int c0, int c1) {
-        FloatVector zero = FloatVector.zero(S);
-        int upper = c0 + S.loopBound(c1 - c0);
-        for (int r = 0; r < rows; r++) {
-            long base = (long) r * ld;
-            int c = c0;
-            for (; c < upper; c += S.length()) {
-                long off = (base + c) * Float.BYTES;
-                FloatVector.fromMemorySegment(S, x, off, ORDER).max(zero).intoMemorySegment(x, off, ORDER);
-            }
-            for (; c < c1; c++) {
-                x.setAtIndex(F, base + c, Math.max(0f, x.getAtIndex(F, base + c)));
-            }
-        }
+        reluMask(x, x, rows, ld, c0, c1);
     }
 
     /** d = d where a > 0, else 0 (the ReLU's derivative, taken from its output a). */
