@@ -91,6 +91,37 @@ class FastFormsTest {
     }
 
     @Test
+    void everyCsrKernelGivesTheDenseProduct() {
+        // whichever kernel this CPU runs, the other is checked too
+        Mlp wide = randomMlp(23, 300, 40, 10);
+        float[] in = inputs(24, 64, 300);
+        for (double p : new double[]{0, 50, 97}) {
+            Layer layer = Method.WEIGHT.apply(wide, p, 0).layer(0);
+            float[] xt = new float[layer.in() * CsrLayer.TILE]; // feature-major, as the network feeds a layer
+            for (int r = 0; r < 64; r++) {
+                for (int i = 0; i < layer.in(); i++) {
+                    xt[i * CsrLayer.TILE + r] = in[r * layer.in() + i];
+                }
+            }
+            float[] expected = new float[layer.out() * CsrLayer.TILE];
+            for (int j = 0; j < layer.out(); j++) {
+                for (int r = 0; r < 64; r++) {
+                    double sum = 0;
+                    for (int i = 0; i < layer.in(); i++) {
+                        sum += (double) layer.weights()[i * layer.out() + j] * xt[i * CsrLayer.TILE + r];
+                    }
+                    expected[j * CsrLayer.TILE + r] = (float) Math.max(0, sum);
+                }
+            }
+            for (CsrLayer.Kernel k : CsrLayer.Kernel.values()) {
+                float[] y = new float[expected.length];
+                new CsrLayer(layer, k).multiply(xt, y, true);
+                assertTrue(InferenceTimer.maxAbsDiff(expected, y) < TOLERANCE, k + " at " + p + "%");
+            }
+        }
+    }
+
+    @Test
     void compactionRemovesDeadNeuronsAndNextLayerRows() {
         Mlp pruned = Method.NEURON.apply(mlp, 50, 0);
         Mlp compact = CompactedNetwork.compact(pruned);
