@@ -57,6 +57,68 @@ public final class MlpTrainer {
         }
     }
 
+    /**
+     * Trains {@code initial} further with its masks fixed: a weight whose mask entry is 0 is zero and stays exactly
+     * zero (its gradient is masked before Adam sees it). This is fine-tuning of a pruned network (masks from
+     * {@link #pruningMasks}) and, from rewound weights, a lottery-ticket round. {@code config} gives the epochs,
+     * learning rate, batch, shuffle seed and data limit; its hidden sizes must be the network's. The gemm engine only
+     * (DL4J has no masked step).
+     *
+     * @param masks per layer, 0/1 of the layer's size, or null entries (or a null list) for layers trained whole
+     */
+    public Result train(Mlp initial, List<float[]> masks, TrainingConfig config, LabeledImages train,
+                        LabeledImages test, Progress progress) {
+        LabeledImages data = config.trainLimit() > 0 ? train.head(config.trainLimit()) : train;
+        config.validate(data.features(), data.classes());
+        List<Integer> sizes = initial.sizes();
+        if (sizes.get(0) != data.features() || sizes.get(sizes.size() - 1) != data.classes()
+                || !sizes.subList(1, sizes.size() - 1).equals(config.hiddenSizes())) {
+            throw new IllegalArgumentException("network " + sizes + " does not fit the configuration's hidden sizes "
+                    + config.hiddenSizes() + " on " + data.features() + " inputs and " + data.classes() + " classes");
+        }
+        if (masks != null) {
+            if (masks.size() != initial.layers().size()) {
+                throw new IllegalArgumentException(masks.size() + " masks for " + initial.layers().size() + " layers");
+            }
+            for (int k = 0; k < masks.size(); k++) {
+                if (masks.get(k) != null && masks.get(k).length != initial.layer(k).weights().length) {
+                    throw new IllegalArgumentException("mask " + k + " has " + masks.get(k).length + " entries for "
+                            + initial.layer(k).weights().length + " weights");
+                }
+            }
+        }
+        if (engine != TrainingEngine.GEMM) {
+            throw new IllegalArgumentException("training from given weights with masks needs the gemm engine, not "
+                    + engine.id());
+        }
+        try (TrainingEngine.Session session = TrainingEngine.gemm(initial, masks, config.batchSize(),
+                config.learningRate(), threads)) {
+            return train(session, config, data, test, progress);
+        }
+    }
+
+    /**
+     * The masks that keep a pruned network pruned: 1 where a hidden layer's weight is nonzero, 0 where it is zero;
+     * none for the output layer, which pruning never touches.
+     */
+    public static List<float[]> pruningMasks(Mlp pruned) {
+        List<float[]> masks = new ArrayList<>();
+        int last = pruned.layers().size() - 1;
+        for (int k = 0; k <= last; k++) {
+            if (k == last) {
+                masks.add(null);
+                continue;
+            }
+            float[] w = pruned.layer(k).weights();
+            float[] m = new float[w.length];
+            for (int i = 0; i < w.length; i++) {
+                m[i] = w[i] != 0f ? 1f : 0f;
+            }
+            masks.add(m);
+        }
+        return masks;
+    }
+
     private Result train(TrainingEngine.Session net, TrainingConfig config, LabeledImages data, LabeledImages test,
                          Progress progress) {
 

@@ -45,6 +45,42 @@ class MlpTrainerTest {
     }
 
     @Test
+    void fineTuningKeepsThePrunedWeightsAtZeroAndRecoversAccuracy() {
+        LabeledImages train = blobs(2000, 1);
+        LabeledImages test = blobs(500, 2);
+        TrainingConfig cfg = new TrainingConfig("blobs", List.of(12, 8), 2, 32, 1e-2, 5, 0);
+        Mlp trained = new MlpTrainer(10).train(cfg, train, test, new MlpTrainer.Progress() { }).mlp();
+        Mlp pruned = org.prunelab.core.pruning.Method.WEIGHT.apply(trained, 90, 0);
+        double oneShot = Evaluation.of(pruned, test).accuracy();
+
+        List<float[]> masks = MlpTrainer.pruningMasks(pruned);
+        assertEquals(null, masks.get(2), "the output layer is trained whole");
+        TrainingConfig tune = new TrainingConfig("blobs", List.of(12, 8), 2, 32, 1e-3, 6, 0);
+        MlpTrainer.Result tuned = new MlpTrainer(10).train(pruned, masks, tune, train, test,
+                new MlpTrainer.Progress() { });
+        for (int k = 0; k < 2; k++) {
+            float[] before = pruned.layer(k).weights();
+            float[] after = tuned.mlp().layer(k).weights();
+            int moved = 0;
+            for (int i = 0; i < before.length; i++) {
+                if (before[i] == 0f) {
+                    assertEquals(0f, after[i], "layer " + k + " weight " + i + " was pruned");
+                } else if (after[i] != before[i]) {
+                    moved++;
+                }
+            }
+            assertTrue(moved > 0, "the kept weights of layer " + k + " trained");
+        }
+        assertTrue(tuned.last().testAccuracy() >= oneShot, tuned.last().testAccuracy() + " vs one-shot " + oneShot);
+        assertTrue(tuned.last().testAccuracy() > 0.9, "accuracy after fine-tuning " + tuned.last().testAccuracy());
+        // a network that does not fit the configuration is refused, with the reason
+        TrainingConfig other = new TrainingConfig("blobs", List.of(12, 9), 1, 32, 1e-3, 6, 0);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new MlpTrainer(10)
+                .train(pruned, masks, other, train, test, new MlpTrainer.Progress() { }));
+        assertTrue(e.getMessage().contains("does not fit"), e.getMessage());
+    }
+
+    @Test
     void refusesAbsurdConfigurations() {
         LabeledImages data = blobs(10, 1);
         MlpTrainer trainer = new MlpTrainer(10);
