@@ -122,6 +122,21 @@ class FastFormsTest {
     }
 
     @Test
+    void tiledFormsGiveTheSingleThreadOutputs() {
+        Mlp pruned = Method.WEIGHT.apply(mlp, 90, 0);
+        float[] one = new CsrNetwork(pruned).forwardAll(x, 150);
+        for (int threads : new int[]{1, 2, 3}) {
+            TiledForm tiled = new TiledForm(() -> new CsrNetwork(pruned), threads);
+            assertEquals(threads, tiled.threads());
+            // 150 rows are 3 CSR tiles: with 2 threads one thread takes 1 tile, the other 2 (the last partial)
+            assertEquals(0.0, InferenceTimer.maxAbsDiff(one, tiled.forwardAll(x, 150)), "csr on " + threads);
+        }
+        float[] dense = new DenseNetwork(pruned, 64, 1).forwardAll(x, 150);
+        assertEquals(0.0, InferenceTimer.maxAbsDiff(dense,
+                new TiledForm(() -> new DenseNetwork(pruned, 64, 1), 2).forwardAll(x, 150)), "dense on 2");
+    }
+
+    @Test
     void compactionRemovesDeadNeuronsAndNextLayerRows() {
         Mlp pruned = Method.NEURON.apply(mlp, 50, 0);
         Mlp compact = CompactedNetwork.compact(pruned);
