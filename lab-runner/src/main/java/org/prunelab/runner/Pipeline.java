@@ -174,9 +174,9 @@ public final class Pipeline implements AutoCloseable {
             System.out.println("[supervisor] " + failure);
             return;
         }
-        System.out.printf("[supervisor] %s exited unexpectedly (%s); restarting it (%d of at most %d)%n", name, why, n,
+        startService(name, ports.get(name)); // refused, and nothing said, when this JVM is exiting
+        System.out.printf("[supervisor] %s exited unexpectedly (%s); restarted it (%d of at most %d)%n", name, why, n,
                 maxRestarts);
-        startService(name, ports.get(name));
     }
 
     private synchronized ChildProcess startService(String name, int port) {
