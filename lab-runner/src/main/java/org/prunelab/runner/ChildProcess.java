@@ -13,6 +13,10 @@ public final class ChildProcess implements AutoCloseable {
     private final String name;
     private final Process process;
     private final Path log;
+    /** How long a SIGTERM gets before SIGKILL. */
+    private volatile java.time.Duration grace = java.time.Duration.ofSeconds(20);
+    /** Stopped after the others at exit (the broker: the services' clients close cleanly while it is up). */
+    private volatile boolean last;
 
     /** The children still to stop when this JVM exits; null once it has begun to exit. */
     private static List<ChildProcess> live = new ArrayList<>();
@@ -38,19 +42,32 @@ public final class ChildProcess implements AutoCloseable {
             all = live;
             live = null;
         }
-        stopAll(all, java.time.Duration.ofSeconds(20));
+        stopAll(all.stream().filter(c -> !c.last).toList());
+        stopAll(all.stream().filter(c -> c.last).toList());
     }
 
     /**
-     * SIGTERM to all at once, then SIGKILL to any still running after {@code grace}: they stop side by side (a
-     * parallel stream ran only two at a time on two cores, one after another in practice).
+     * SIGTERM to all at once, then SIGKILL to each still running after its grace: they stop side by side (a parallel
+     * stream ran only two at a time on two cores, one after another in practice).
      */
-    public static void stopAll(List<ChildProcess> children, java.time.Duration grace) {
+    public static void stopAll(List<ChildProcess> children) {
         children.forEach(c -> c.process.destroy());
-        long deadline = System.nanoTime() + grace.toNanos();
+        long start = System.nanoTime();
         for (ChildProcess c : children) {
-            c.close(java.time.Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+            c.close(c.grace.minusNanos(System.nanoTime() - start));
         }
+    }
+
+    /** Marks this child to be stopped after the others when this JVM exits. */
+    public ChildProcess stopLast() {
+        this.last = true;
+        return this;
+    }
+
+    /** Sets the time a SIGTERM gets before SIGKILL (20 s unless set). */
+    public ChildProcess grace(java.time.Duration grace) {
+        this.grace = grace;
+        return this;
     }
 
     /** Starts {@code java <args>} with this JVM's java and extra environment. */
@@ -109,10 +126,10 @@ public final class ChildProcess implements AutoCloseable {
         }
     }
 
-    /** SIGTERM, then SIGKILL after 20 s. */
+    /** SIGTERM, then SIGKILL after its grace (20 s unless set). */
     @Override
     public void close() {
-        close(java.time.Duration.ofSeconds(20));
+        close(grace);
     }
 
     /** SIGTERM, then SIGKILL after {@code grace}. */
@@ -122,7 +139,7 @@ public final class ChildProcess implements AutoCloseable {
         }
         process.destroy();
         try {
-            if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+            if (!process.waitFor(Math.max(0, grace.toMillis()), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {

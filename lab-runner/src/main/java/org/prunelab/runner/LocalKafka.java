@@ -78,6 +78,9 @@ public final class LocalKafka implements AutoCloseable {
             ChildProcess broker = ChildProcess.startJava("kafka", List.of("-Xmx512m", "-XX:TieredStopAtLevel=1",
                     "-XX:+UseSerialGC", "-cp", cp, "kafka.Kafka",
                     config.toString()), Map.of(), log);
+            // SIGKILL 5 s after SIGTERM: the broker logged its shutdown within a second but its JVM then stayed up
+            // for the full 20 s grace of a service, and bin/run throws its data directory away at the next start
+            broker.grace(Duration.ofSeconds(5)).stopLast();
             return new LocalKafka(broker, "127.0.0.1:" + port);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -129,13 +132,9 @@ public final class LocalKafka implements AutoCloseable {
         throw new IllegalStateException("Kafka broker not ready after " + timeout + "; see " + process.log(), last);
     }
 
-    /**
-     * SIGTERM, and SIGKILL after 5 s: the broker logged its shutdown within a second but its JVM then stayed up for
-     * the full 20 s grace of a service, and its data directory is thrown away at the next start anyway.
-     */
     @Override
     public void close() {
-        process.close(Duration.ofSeconds(5));
+        process.close();
     }
 
     public static int freePort() {

@@ -231,7 +231,7 @@ public final class Pipeline implements AutoCloseable {
         synchronized (this) {
             all = new ArrayList<>(services.values());
         }
-        ChildProcess.stopAll(all, Duration.ofSeconds(20));
+        ChildProcess.stopAll(all);
         kafka.close();
     }
 
