@@ -31,12 +31,6 @@ public final class LocalKafka implements AutoCloseable {
         this.bootstrap = bootstrap;
     }
 
-    public static LocalKafka start(LabHome home, Path dir, int port) {
-        LocalKafka kafka = launch(home, dir, port);
-        kafka.awaitReady(Duration.ofSeconds(90));
-        return kafka;
-    }
-
     /** Starts the broker without waiting for it (see {@link #awaitReady}), so that clients can start meanwhile. */
     public static LocalKafka launch(LabHome home, Path dir, int port) {
         try {

@@ -64,8 +64,8 @@ public final class FineTuneMain {
             Mlp pruned = method.apply(model, p, seed);
             double oneShot = Evaluation.of(pruned, test).accuracy();
             for (double lr : rates) {
-                TrainingConfig cfg = new TrainingConfig(dataset, sizes.subList(1, sizes.size() - 1), epochs, 64, lr,
-                        seed, a.getInt("train-limit", 0));
+                TrainingConfig cfg = new TrainingConfig(dataset, sizes.subList(1, sizes.size() - 1), epochs,
+                        TrainingConfig.defaults(dataset).batchSize(), lr, seed, a.getInt("train-limit", 0));
                 MlpTrainer.Result r = new MlpTrainer(1_000_000, TrainingEngine.GEMM, threads).train(pruned,
                         MlpTrainer.pruningMasks(pruned), cfg, train, test, new MlpTrainer.Progress() { });
                 Row row = new Row(method.id(), p, lr, oneShot,

@@ -65,10 +65,7 @@ public final class TrainingBenchmark {
         LabeledImages train = datasets.train(dataset);
         LabeledImages test = datasets.test(dataset);
         int examples = config.trainLimit() > 0 ? Math.min(config.trainLimit(), train.count()) : train.count();
-        List<Integer> sizes = new ArrayList<>();
-        sizes.add(train.features());
-        sizes.addAll(config.hiddenSizes());
-        sizes.add(train.classes());
+        List<Integer> sizes = config.layerSizes(train.features(), train.classes());
         String cpu = cpuModel();
         System.out.printf(Locale.ROOT, "training benchmark: %s, %d training images, %d epoch(s) per configuration, %s, "
                         + "batch %d, Adam %.0e%nCPU: %s%n", dataset, examples, config.epochs(),
@@ -155,30 +152,22 @@ public final class TrainingBenchmark {
     private static Scratch scratch(TrainingEngine engine, int threads, int asked, double modelSeconds,
                                    TrainingConfig config, LabeledImages train, LabeledImages test) {
         List<Double> percentages = ScratchBaseline.percentages(Percentage.DEFAULTS);
-        List<List<Integer>> hidden = percentages.stream()
-                .map(p -> ScratchBaseline.hiddenSizes(config.hiddenSizes(), p)).toList();
-        int lanes = Math.max(1, Math.min(asked, threads));
+        List<TrainingConfig> configs = percentages.stream().map(p -> ScratchBaseline.config(config, p)).toList();
+        List<List<Integer>> hidden = configs.stream().map(TrainingConfig::hiddenSizes).toList();
+        int lanes = Lanes.effective(asked, threads);
         long start = System.nanoTime();
-        List<Double> seconds = Lanes.map(hidden, h -> Lanes.weights(sizes(train, h)), lanes, h -> {
-            TrainingConfig c = new TrainingConfig(config.dataset(), h, config.epochs(), config.batchSize(),
-                    config.learningRate(), config.seed(), config.trainLimit());
-            MlpTrainer.Result r = new MlpTrainer(1_000_000, engine, Math.max(1, threads / lanes)).train(c, train, test,
-                    new MlpTrainer.Progress() { });
-            System.out.printf(Locale.ROOT, "  from scratch %-18s %6.2f s per epoch%n", h, r.secondsPerEpoch());
-            return r.secondsPerEpoch();
-        });
+        List<Double> seconds = Lanes.map(configs,
+                c -> Lanes.weights(c.layerSizes(train.features(), train.classes())), asked, threads, (c, each) -> {
+                    MlpTrainer.Result r = new MlpTrainer(1_000_000, engine, each).train(c, train, test,
+                            new MlpTrainer.Progress() { });
+                    System.out.printf(Locale.ROOT, "  from scratch %-18s %6.2f s per epoch%n", c.hiddenSizes(),
+                            r.secondsPerEpoch());
+                    return r.secondsPerEpoch();
+                });
         // lanes overlap: the baseline's cost is its wall time (per epoch), not the sum of its networks' times
         double total = (System.nanoTime() - start) / 1e9 / config.epochs();
         return new Scratch(engine.id(), threads, lanes, percentages, hidden, seconds, total, modelSeconds,
                 total / modelSeconds);
-    }
-
-    private static List<Integer> sizes(LabeledImages data, List<Integer> hidden) {
-        List<Integer> s = new ArrayList<>();
-        s.add(data.features());
-        s.addAll(hidden);
-        s.add(data.classes());
-        return s;
     }
 
     /** Null when python can run the reference, else why not. */

@@ -1,6 +1,7 @@
 package org.prunelab.core.baseline;
 
 import java.util.List;
+import org.prunelab.core.model.TrainingConfig;
 import org.prunelab.core.pruning.LayerRule;
 import org.prunelab.core.pruning.Percentage;
 import org.prunelab.core.pruning.Method;
@@ -21,6 +22,12 @@ public final class ScratchBaseline {
     public static List<Integer> hiddenSizes(List<Integer> hidden, double percentage) {
         Percentage.check(percentage);
         return hidden.stream().map(m -> Math.max(1, m - LayerRule.count(percentage, m))).toList();
+    }
+
+    /** The from-scratch network's training at {@code percentage}: the model's, with the neuron-pruned hidden sizes. */
+    public static TrainingConfig config(TrainingConfig model, double percentage) {
+        return new TrainingConfig(model.dataset(), hiddenSizes(model.hiddenSizes(), percentage), model.epochs(),
+                model.batchSize(), model.learningRate(), model.seed(), model.trainLimit());
     }
 
     /** The percentages that get a from-scratch network: all but 0 %, whose network is the trained model itself. */

@@ -35,6 +35,15 @@ public record TrainingConfig(String dataset, List<Integer> hiddenSizes, int epoc
         hiddenSizes = List.copyOf(hiddenSizes);
     }
 
+    /** The network's layer widths on data of {@code inputs} features and {@code classes} classes. */
+    public List<Integer> layerSizes(int inputs, int classes) {
+        List<Integer> sizes = new java.util.ArrayList<>();
+        sizes.add(inputs);
+        sizes.addAll(hiddenSizes);
+        sizes.add(classes);
+        return sizes;
+    }
+
     /** Refuses sizes and counts that are absurd, with a reason a user can act on. */
     public TrainingConfig validate(int inputs, int classes) {
         if (epochs <= 0 || epochs > MAX_EPOCHS) {

@@ -6,6 +6,7 @@ import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
 import org.prunelab.core.data.LabeledImages;
+import org.prunelab.core.inference.InferenceForm;
 import org.prunelab.core.model.Layer;
 import org.prunelab.core.model.Mlp;
 
@@ -209,28 +210,12 @@ final class GemmNetwork implements AutoCloseable {
                         x = y;
                         y = tmp;
                     }
-                    softmaxRows(x, n, c, out, from * c);
+                    MemorySegment.copy(x, ValueLayout.JAVA_FLOAT, 0, out, from * c, n * c);
+                    InferenceForm.softmax(out, from * c, n, c);
                 }
             });
         }
         return out;
-    }
-
-    private static void softmaxRows(MemorySegment z, int n, int c, float[] out, int offset) {
-        ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT;
-        for (int r = 0; r < n; r++) {
-            float max = Float.NEGATIVE_INFINITY;
-            for (int j = 0; j < c; j++) {
-                max = Math.max(max, z.getAtIndex(F, (long) r * c + j));
-            }
-            double sum = 0;
-            for (int j = 0; j < c; j++) {
-                sum += Math.exp(z.getAtIndex(F, (long) r * c + j) - max);
-            }
-            for (int j = 0; j < c; j++) {
-                out[offset + r * c + j] = (float) (Math.exp(z.getAtIndex(F, (long) r * c + j) - max) / sum);
-            }
-        }
     }
 
     Mlp mlp() {

@@ -7,6 +7,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.IntStream;
@@ -20,11 +21,24 @@ public final class Lanes {
     private Lanes() {
     }
 
+    /** The lanes {@code threads} threads make when {@code asked} for: at least one, at most one per thread. */
+    public static int effective(int asked, int threads) {
+        return Math.max(1, Math.min(asked, threads));
+    }
+
     /**
-     * {@code work} applied to every item on {@code lanes} threads, largest {@code cost} first; the results in the
-     * items' order. The first failure is thrown once all lanes have stopped.
+     * {@code work(item, threads per lane)} applied to every item on {@link #effective} lanes sharing {@code threads},
+     * largest {@code cost} first; the results in the items' order. The first failure is thrown once all lanes have
+     * stopped.
      */
-    public static <I, O> List<O> map(List<I> items, ToDoubleFunction<I> cost, int lanes, Function<I, O> work) {
+    public static <I, O> List<O> map(List<I> items, ToDoubleFunction<I> cost, int asked, int threads,
+                                     BiFunction<I, Integer, O> work) {
+        int lanes = effective(asked, threads);
+        int each = Math.max(1, threads / lanes);
+        return map(items, cost, lanes, i -> work.apply(i, each));
+    }
+
+    private static <I, O> List<O> map(List<I> items, ToDoubleFunction<I> cost, int lanes, Function<I, O> work) {
         if (lanes <= 1 || items.size() <= 1) {
             return items.stream().map(work).toList();
         }

@@ -45,14 +45,9 @@ public final class MlpTrainer {
     }
 
     public Result train(TrainingConfig config, LabeledImages train, LabeledImages test, Progress progress) {
-        LabeledImages data = config.trainLimit() > 0 ? train.head(config.trainLimit()) : train;
-        config.validate(data.features(), data.classes());
-        List<Integer> sizes = new ArrayList<>();
-        sizes.add(data.features());
-        sizes.addAll(config.hiddenSizes());
-        sizes.add(data.classes());
-        try (TrainingEngine.Session session = engine.open(sizes, config.batchSize(), config.learningRate(),
-                config.seed(), threads)) {
+        LabeledImages data = data(config, train);
+        try (TrainingEngine.Session session = engine.open(config.layerSizes(data.features(), data.classes()),
+                config.batchSize(), config.learningRate(), config.seed(), threads)) {
             return train(session, config, data, test, progress);
         }
     }
@@ -68,11 +63,9 @@ public final class MlpTrainer {
      */
     public Result train(Mlp initial, List<float[]> masks, TrainingConfig config, LabeledImages train,
                         LabeledImages test, Progress progress) {
-        LabeledImages data = config.trainLimit() > 0 ? train.head(config.trainLimit()) : train;
-        config.validate(data.features(), data.classes());
+        LabeledImages data = data(config, train);
         List<Integer> sizes = initial.sizes();
-        if (sizes.get(0) != data.features() || sizes.get(sizes.size() - 1) != data.classes()
-                || !sizes.subList(1, sizes.size() - 1).equals(config.hiddenSizes())) {
+        if (!sizes.equals(config.layerSizes(data.features(), data.classes()))) {
             throw new IllegalArgumentException("network " + sizes + " does not fit the configuration's hidden sizes "
                     + config.hiddenSizes() + " on " + data.features() + " inputs and " + data.classes() + " classes");
         }
@@ -117,6 +110,13 @@ public final class MlpTrainer {
             masks.add(m);
         }
         return masks;
+    }
+
+    /** The training images the configuration uses (its limit applied), once it is checked against them. */
+    private static LabeledImages data(TrainingConfig config, LabeledImages train) {
+        LabeledImages data = config.trainLimit() > 0 ? train.head(config.trainLimit()) : train;
+        config.validate(data.features(), data.classes());
+        return data;
     }
 
     private Result train(TrainingEngine.Session net, TrainingConfig config, LabeledImages data, LabeledImages test,

@@ -16,7 +16,7 @@ class LanesTest {
     void resultsComeInTheItemsOrderWhateverOrderTheyRanIn() {
         ConcurrentLinkedQueue<Integer> started = new ConcurrentLinkedQueue<>();
         List<Integer> items = List.of(1, 5, 3, 4, 2);
-        List<Integer> out = Lanes.map(items, i -> i, 1, i -> {
+        List<Integer> out = Lanes.map(items, i -> i, 1, 1, (i, each) -> {
             started.add(i);
             return i * 10;
         });
@@ -26,7 +26,7 @@ class LanesTest {
         started.clear();
         // neither of the first two items finishes before both have started, so they are the first two taken
         CountDownLatch firstTwo = new CountDownLatch(2);
-        out = Lanes.map(items, i -> i, 2, i -> {
+        out = Lanes.map(items, i -> i, 2, 2, (i, each) -> {
             started.add(i);
             firstTwo.countDown();
             try {
@@ -46,7 +46,7 @@ class LanesTest {
         // each item waits until two are running: with one lane at a time this would time out
         CountDownLatch both = new CountDownLatch(2);
         AtomicInteger together = new AtomicInteger();
-        Lanes.map(List.of(1, 2), i -> i, 2, i -> {
+        Lanes.map(List.of(1, 2), i -> i, 2, 2, (i, each) -> {
             both.countDown();
             try {
                 if (both.await(10, TimeUnit.SECONDS)) {
@@ -64,7 +64,7 @@ class LanesTest {
     void aFailureIsThrownAfterTheOtherLanesFinish() {
         AtomicInteger finished = new AtomicInteger();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Lanes.map(List.of(1, 2, 3, 4), i -> i, 2, i -> {
+                () -> Lanes.map(List.of(1, 2, 3, 4), i -> i, 2, 2, (i, each) -> {
                     if (i == 3) {
                         throw new IllegalArgumentException("network " + i + " failed");
                     }
@@ -73,6 +73,14 @@ class LanesTest {
                 }));
         assertEquals("network 3 failed", e.getMessage());
         assertEquals(3, finished.get(), "the other three still trained");
+    }
+
+    @Test
+    void theThreadsAreSharedOutAmongTheLanes() {
+        assertEquals(List.of(1, 1), Lanes.map(List.of(1, 2), i -> i, 2, 2, (i, each) -> each));
+        assertEquals(List.of(2, 2), Lanes.map(List.of(1, 2), i -> i, 1, 2, (i, each) -> each));
+        assertEquals(2, Lanes.effective(3, 2), "no more lanes than threads");
+        assertEquals(1, Lanes.effective(0, 2), "at least one lane");
     }
 
     @Test

@@ -85,9 +85,10 @@ public class TrainingService {
         }
         TrainedModelEvent model = train(request, progress);
         List<Double> percentages = request.baseline() ? ScratchBaseline.percentages(request.percentages()) : List.of();
-        int lanes = Math.max(1, Math.min(config.lanes(), config.threads()));
-        List<PrunedVariantEvent> scratch = Lanes.map(percentages, p -> Lanes.weights(scratchSizes(model, request, p)), lanes,
-                p -> trainBaseline(request, model, p, progress, Math.max(1, config.threads() / lanes)));
+        List<Integer> sizes = model.sizes();
+        List<PrunedVariantEvent> scratch = Lanes.map(percentages, p -> Lanes.weights(ScratchBaseline
+                        .config(request.config(), p).layerSizes(sizes.get(0), sizes.get(sizes.size() - 1))),
+                config.lanes(), config.threads(), (p, threads) -> trainBaseline(request, model, p, progress, threads));
         return Json.read(ledger.recordIfAbsent(key, Json.write(new TrainedRun(request, model, scratch))),
                 TrainedRun.class);
     }
@@ -139,9 +140,7 @@ public class TrainingService {
      */
     private PrunedVariantEvent trainBaseline(TrainingRequest request, TrainedModelEvent model, double percentage,
                                             Consumer<TrainingProgress> progress, int threads) {
-        TrainingConfig full = request.config();
-        TrainingConfig cfg = new TrainingConfig(full.dataset(), ScratchBaseline.hiddenSizes(full.hiddenSizes(),
-                percentage), full.epochs(), full.batchSize(), full.learningRate(), full.seed(), full.trainLimit());
+        TrainingConfig cfg = ScratchBaseline.config(request.config(), percentage);
         LabeledImages[] data = data(cfg.dataset());
         String network = Method.SCRATCH.id() + " " + Percentage.label(percentage) + "%";
         MlpTrainer.Result result = new MlpTrainer(config.batchReportEvery(), engine, threads).train(cfg, data[0], data[1],
@@ -162,15 +161,6 @@ public class TrainingService {
         String id = store.putModel(new ModelArtifact(result.mlp(), manifest));
         return new PrunedVariantEvent(request.runId(), model.modelId(), id, id, cfg.dataset(), Method.SCRATCH,
                 percentage, sparsity, cfg.seed(), model.expectedVariants());
-    }
-
-    /** Layer sizes of the from-scratch network at a percentage: the model's inputs and classes, fewer neurons. */
-    private static List<Integer> scratchSizes(TrainedModelEvent model, TrainingRequest request, double percentage) {
-        List<Integer> sizes = new ArrayList<>();
-        sizes.add(model.sizes().get(0));
-        sizes.addAll(ScratchBaseline.hiddenSizes(request.config().hiddenSizes(), percentage));
-        sizes.add(model.sizes().get(model.sizes().size() - 1));
-        return sizes;
     }
 
     /** The dataset's training and test images, read once per service. */
