@@ -28,6 +28,7 @@ import org.prunelab.core.model.Sparsity;
 import org.prunelab.core.model.TrainingConfig;
 import org.prunelab.core.pruning.Method;
 import org.prunelab.core.store.ArtifactStore;
+import org.prunelab.core.store.ResultLedger;
 import org.prunelab.evaluator.config.EvaluatorConfig;
 import org.prunelab.support.testing.Networks;
 
@@ -70,7 +71,35 @@ class EvaluatorServiceTest {
         Mlp pruned = method.apply(trained, p, 0);
         Sparsity s = Sparsity.of(pruned);
         String id = store.putModel(new ModelArtifact(pruned, manifest().pruned(new PruningInfo(trainedId, method, p, s))));
+        // as the pruner does once all of a run's variants are stored
+        new ResultLedger(store.root()).recordIfAbsent(ResultLedger.pruningKey(run), "{}");
         return new PrunedVariantEvent(run, trainedId, id, id, "mnist", method, p, s, 5, 2);
+    }
+
+    @Test
+    void nothingIsTimedBeforeTheRunsPruningIsRecorded() throws Exception {
+        String run = RUN + "-settle";
+        Mlp pruned = Method.WEIGHT.apply(trained, 50, 0);
+        Sparsity s = Sparsity.of(pruned);
+        String id = store.putModel(new ModelArtifact(pruned, manifest().pruned(new PruningInfo(trainedId,
+                Method.WEIGHT, 50, s))));
+        PrunedVariantEvent v = new PrunedVariantEvent(run, trainedId, id, id, "mnist", Method.WEIGHT, 50, s, 5, 1);
+        long start = System.nanoTime();
+        java.util.concurrent.atomic.AtomicInteger before = new java.util.concurrent.atomic.AtomicInteger(-1);
+        Thread pruner = Thread.ofPlatform().start(() -> {
+            try {
+                Thread.sleep(1500);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            before.set(evaluations.received().size());
+            new ResultLedger(store.root()).recordIfAbsent(ResultLedger.pruningKey(run), "{}");
+        });
+        assertNull(deliver(connector, Topics.PRUNED_VARIANTS, Json.write(v)));
+        pruner.join();
+        assertEquals(0, before.get(), "evaluated before the pruning was recorded");
+        assertEquals(1, evaluations.received().size());
+        assertTrue(System.nanoTime() - start >= 1_500_000_000L, "waited for the pruning record");
     }
 
     @Test
@@ -101,8 +130,14 @@ class EvaluatorServiceTest {
         for (EvaluationEvent e : List.of(w, n, g)) {
             assertTrue(e.fastMaxAbsDiff() < 1e-4, "fast form checked against dense: " + e.fastMaxAbsDiff());
             assertTrue(e.testAccuracy() >= 0 && e.testAccuracy() <= 1 && e.testLoss() > 0, e.toString());
-            assertTrue(e.dense().wallMedianMs() > 0 && e.fast().wallMedianMs() > 0, e.toString());
-            assertEquals(1, e.dense().repetitions());
+            // timed at each configured thread count (1 and 2 by default), both forms on the same count
+            assertEquals(List.of(1, 2), e.timings().stream().map(t -> t.threads()).toList());
+            for (var t : e.timings()) {
+                assertTrue(t.dense().wallMedianMs() > 0 && t.fast().wallMedianMs() > 0, e.toString());
+                assertEquals(1, t.dense().repetitions());
+                assertEquals(t.threads(), t.dense().threads());
+                assertEquals(t.threads(), t.fast().threads());
+            }
         }
         double evaluated = count("evaluator_evaluations");
 

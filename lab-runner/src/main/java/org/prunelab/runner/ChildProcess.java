@@ -80,6 +80,8 @@ public final class ChildProcess implements AutoCloseable {
         pb.environment().putAll(env);
         pb.environment().putIfAbsent("OMP_NUM_THREADS", "1");
         pb.environment().putIfAbsent("OPENBLAS_NUM_THREADS", "1");
+        // OpenBLAS's threads sleep right after a gemm instead of spinning into the next timed pass (bin/java-env)
+        pb.environment().putIfAbsent("OPENBLAS_THREAD_TIMEOUT", "4");
         synchronized (ChildProcess.class) {
             if (live == null) {
                 throw new IllegalStateException("not starting " + name + ": this JVM is exiting");

@@ -9,18 +9,23 @@ import java.util.Locale;
 import org.prunelab.core.Json;
 import org.prunelab.core.events.EvaluationEvent;
 import org.prunelab.core.events.TrainedModelEvent;
+import org.prunelab.core.inference.PairedTiming;
 import org.prunelab.core.pruning.Percentage;
 
 /** A run's results as a table: printed, and written as JSON and CSV. */
 public final class ResultsTable {
-    private static final String HEADER = String.format(Locale.ROOT, "%-7s %5s %8s %8s %8s %10s %-8s %10s %8s  %s",
-            "method", "pct", "sparsity", "loss", "accuracy", "dense ms", "fast", "fast ms", "speed-up",
-            "timed pairs");
     private static final String CSV_HEADER = "run_id,dataset,model_id,method,percentage,sparsity,nonzero_parameters,"
             + "test_loss,test_accuracy,dense_ms_median,dense_ms_min,dense_ms_max,fast_form,fast_ms_median,fast_ms_min,"
-            + "fast_ms_max,speedup,fast_max_abs_diff,threads,seed,speedup_low,speedup_high";
+            + "fast_ms_max,speedup,fast_max_abs_diff,threads,seed,speedup_low,speedup_high,dense_way,dense_batch,"
+            + "fast_way";
 
     private ResultsTable() {
+    }
+
+    /** The thread counts the run's variants were timed at, fewest first. */
+    public static List<Integer> threadCounts(List<EvaluationEvent> rows) {
+        return rows.stream().flatMap(e -> e.timings().stream()).map(PairedTiming::threads).distinct().sorted()
+                .toList();
     }
 
     public static String format(RunResults run) {
@@ -31,28 +36,46 @@ public final class ResultsTable {
                     run.runId(), t.dataset(), t.sizes(), t.training().epochs(), t.training().seed(), t.testAccuracy(),
                     t.secondsPerEpoch()));
         }
-        b.append(HEADER).append('\n');
+        List<Integer> threads = threadCounts(run.evaluations());
+        b.append(String.format(Locale.ROOT, "%-7s %5s %8s %8s %8s %-8s", "method", "pct", "sparsity", "loss",
+                "accuracy", "fast"));
+        for (int n : threads) {
+            b.append(String.format(Locale.ROOT, " | %9s %9s %8s %-12s", "dense ms", "fast ms", "speed-up",
+                    "pairs (" + n + "t)"));
+        }
+        b.append('\n');
         for (EvaluationEvent e : run.evaluations()) {
-            b.append(String.format(Locale.ROOT, "%-7s %5s %8.4f %8.4f %8.4f %10.1f %-8s %10.1f %7.2fx  %s%n",
-                    e.method().id(), Percentage.label(e.percentage()), e.sparsity().overall(), e.testLoss(),
-                    e.testAccuracy(), e.dense().wallMedianMs(), e.fastForm(), e.fast().wallMedianMs(), e.speedup(),
-                    e.speedupLow() > 0 ? String.format(Locale.ROOT, "%.2f-%.2fx", e.speedupLow(), e.speedupHigh())
-                            : "-"));
+            b.append(String.format(Locale.ROOT, "%-7s %5s %8.4f %8.4f %8.4f %-8s", e.method().id(),
+                    Percentage.label(e.percentage()), e.sparsity().overall(), e.testLoss(), e.testAccuracy(),
+                    e.fastForm()));
+            for (int n : threads) {
+                b.append(e.timing(n).map(p -> String.format(Locale.ROOT, " | %9.1f %9.1f %7.2fx %-12s",
+                        p.dense().wallMedianMs(), p.fast().wallMedianMs(), p.speedup(), String.format(Locale.ROOT,
+                                "%.2f-%.2fx", p.speedupAtLeast(), p.speedupAtMost())))
+                        .orElse(String.format(Locale.ROOT, " | %9s %9s %8s %-12s", "-", "-", "-", "-")));
+            }
+            b.append('\n');
         }
         return b.toString();
     }
 
-    /** Writes results.json (every evaluation event in full) and results.csv into {@code dir}. */
+    /**
+     * Writes results.json (every evaluation event in full) and results.csv into {@code dir}; the CSV has one line
+     * per variant and thread count.
+     */
     public static void write(RunResults run, Path dir) {
         List<EvaluationEvent> rows = run.evaluations();
         StringBuilder csv = new StringBuilder(CSV_HEADER).append('\n');
         for (EvaluationEvent e : rows) {
-            csv.append(String.format(Locale.ROOT, "%s,%s,%s,%s,%s,%.6f,%d,%.6f,%.6f,%.3f,%.3f,%.3f,%s,%.3f,%.3f,%.3f,%.4f,%.3g,%d,%d,%.4f,%.4f%n",
-                    e.runId(), e.dataset(), e.modelId(), e.method().id(), Percentage.label(e.percentage()),
-                    e.sparsity().overall(), e.fastParameters(), e.testLoss(), e.testAccuracy(), e.dense().wallMedianMs(),
-                    e.dense().wallMinMs(), e.dense().wallMaxMs(), e.fastForm(), e.fast().wallMedianMs(),
-                    e.fast().wallMinMs(), e.fast().wallMaxMs(), e.speedup(), e.fastMaxAbsDiff(), e.dense().threads(),
-                    e.seed(), e.speedupLow(), e.speedupHigh()));
+            for (PairedTiming p : e.timings()) {
+                csv.append(String.format(Locale.ROOT, "%s,%s,%s,%s,%s,%.6f,%d,%.6f,%.6f,%.3f,%.3f,%.3f,%s,%.3f,%.3f,%.3f,%.4f,%.3g,%d,%d,%.4f,%.4f,%s,%d,%s%n",
+                        e.runId(), e.dataset(), e.modelId(), e.method().id(), Percentage.label(e.percentage()),
+                        e.sparsity().overall(), e.fastParameters(), e.testLoss(), e.testAccuracy(),
+                        p.dense().wallMedianMs(), p.dense().wallMinMs(), p.dense().wallMaxMs(), e.fastForm(),
+                        p.fast().wallMedianMs(), p.fast().wallMinMs(), p.fast().wallMaxMs(), p.speedup(),
+                        e.fastMaxAbsDiff(), p.threads(), e.seed(), p.speedupAtLeast(), p.speedupAtMost(),
+                        p.dense().way(), p.dense().batchSize(), p.fast().way()));
+            }
         }
         try {
             Files.createDirectories(dir);

@@ -237,9 +237,11 @@ public final class RunMain {
 
         @Override
         public void evaluated(EvaluationEvent e, RunResults run) {
-            System.out.printf(Locale.ROOT, "[%s] evaluated %d/%d: %s %s%% accuracy %.4f, %s %.2fx%n", e.runId(),
+            System.out.printf(Locale.ROOT, "[%s] evaluated %d/%d: %s %s%% accuracy %.4f, %s %s%n", e.runId(),
                     run.evaluations().size(), run.expected(), e.method().id(), Percentage.label(e.percentage()),
-                    e.testAccuracy(), e.fastForm(), e.speedup());
+                    e.testAccuracy(), e.fastForm(), e.timings().stream().map(t -> String.format(Locale.ROOT,
+                            "%.2fx on %d thread(s)", t.speedup(), t.threads())).collect(
+                            java.util.stream.Collectors.joining(", ")));
         }
 
         @Override

@@ -16,7 +16,7 @@ public interface EvaluatorConfig {
 
     /**
      * Batch sizes the dense and compacted forms are tried at; each network shape is timed at the fastest of them
-     * (one value: that batch, no trial). Unset: {@link org.prunelab.core.inference.BatchSizes#CANDIDATES}.
+     * (one value: that batch, no trial). Unset: {@link org.prunelab.core.inference.DenseSetting#BATCHES}.
      */
     Optional<List<Integer>> denseBatches();
 
@@ -26,13 +26,23 @@ public interface EvaluatorConfig {
     /** Timed passes over the test set, the median reported; unset: {@link TimingPolicy#STUDY}'s. */
     Optional<Integer> repetitions();
 
-    /** Native threads for dense gemm (and the compacted form). */
-    @WithDefault("1")
-    int blasThreads();
+    /**
+     * Thread counts every variant is timed at, dense and fast form alike (each form uses them its fastest way: batch
+     * tiles or OpenBLAS's own threads). The first is the study's own figure.
+     */
+    @WithDefault("1,2")
+    List<Integer> threads();
 
     /** Use only the first N test images for timing (0 = all); accuracy always uses the whole test set. */
     @WithDefault("0")
     int timingLimit();
+
+    /**
+     * How long a variant waits for its run's pruning to finish before it is timed anyway (the pruner shares the
+     * CPU until then).
+     */
+    @WithDefault("10m")
+    java.time.Duration settleTimeout();
 
     /** Largest tolerated |fast - dense| in any output. */
     @WithDefault("1e-4")

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.prunelab.core.events.EvaluationEvent;
+import org.prunelab.core.inference.PairedTiming;
 import org.prunelab.core.inference.Timing;
 import org.prunelab.support.metrics.RunGauges;
 import org.prunelab.core.pruning.Percentage;
@@ -45,14 +46,18 @@ public class EvaluationMetrics {
                     e.sparsity().perLayer().get(k), with(tags, "layer", Integer.toString(k)));
         }
         gauges.set(run, "pruning_fast_parameters", "Weights the fast form holds", e.fastParameters(), tags);
-        gauges.set(run, "pruning_speedup_ratio", "Median over timed pairs of dense time / fast form time", e.speedup(),
-                tags);
-        gauges.set(run, "pruning_speedup_low_ratio", "Smallest pair ratio dense / fast: the speed-up's lower bound",
-                e.speedupAtLeast(), tags);
-        gauges.set(run, "pruning_speedup_high_ratio", "Largest pair ratio dense / fast: the speed-up's upper bound",
-                e.speedupHigh() > 0 ? e.speedupHigh() : e.speedup(), tags);
-        timing(run, tags, e.dense());
-        timing(run, tags, e.fast());
+        // timings per thread count: the same figures, tagged with the threads both forms used
+        for (PairedTiming p : e.timings()) {
+            String[] at = with(tags, "threads", Integer.toString(p.threads()));
+            gauges.set(run, "pruning_speedup_ratio", "Median over timed pairs of dense time / fast form time",
+                    p.speedup(), at);
+            gauges.set(run, "pruning_speedup_low_ratio", "Smallest pair ratio dense / fast: the speed-up's lower "
+                    + "bound", p.speedupAtLeast(), at);
+            gauges.set(run, "pruning_speedup_high_ratio", "Largest pair ratio dense / fast: the speed-up's upper "
+                    + "bound", p.speedupAtMost(), at);
+            timing(run, at, p.dense());
+            timing(run, at, p.fast());
+        }
     }
 
     /** A variant that arrived again and was answered from the recorded result. */

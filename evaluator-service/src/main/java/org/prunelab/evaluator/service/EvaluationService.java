@@ -4,23 +4,23 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.IntFunction;
 import org.jboss.logging.Logger;
 import org.prunelab.core.data.Datasets;
 import org.prunelab.core.data.LabeledImages;
 import org.prunelab.core.events.EvaluationEvent;
 import org.prunelab.core.events.PrunedVariantEvent;
-import org.prunelab.core.inference.BatchSizes;
-import org.prunelab.core.inference.DenseNetwork;
+import org.prunelab.core.inference.CompactedNetwork;
+import org.prunelab.core.inference.DenseSetting;
 import org.prunelab.core.inference.FastForm;
 import org.prunelab.core.inference.InferenceForm;
 import org.prunelab.core.inference.InferenceTimer;
 import org.prunelab.core.inference.LayerCost;
-import org.prunelab.core.inference.Timing;
+import org.prunelab.core.inference.PairedTiming;
 import org.prunelab.core.inference.TimingPolicy;
 import org.prunelab.core.model.Mlp;
 import org.prunelab.core.model.ModelArtifact;
@@ -48,7 +48,7 @@ public class EvaluationService {
     private final ArtifactStore store;
     private final ResultLedger ledger;
     private final Map<String, LabeledImages> testSets = new ConcurrentHashMap<>();
-    private final Map<List<Integer>, Integer> bestBatches = new ConcurrentHashMap<>();
+    private final Map<String, DenseSetting> settings = new ConcurrentHashMap<>();
     private final String instance;
 
     public EvaluationService(EvaluatorConfig config, EvaluationMetrics metrics) {
@@ -58,7 +58,7 @@ public class EvaluationService {
         this.store = new ArtifactStore(config.storeDir());
         this.ledger = new ResultLedger(store.root());
         this.instance = System.getenv().getOrDefault("HOSTNAME", "evaluator") + "-" + ProcessHandle.current().pid();
-        NativeThreads.configure(1, config.blasThreads());
+        NativeThreads.configure(1, 1);
     }
 
     /**
@@ -125,57 +125,96 @@ public class EvaluationService {
         }
         LabeledImages test = testSets.computeIfAbsent(v.dataset(), datasets::test);
         Mlp mlp = artifact.mlp();
+        awaitPruned(v.runId());
 
         int timed = config.timingLimit() > 0 ? Math.min(config.timingLimit(), test.count()) : test.count();
-        // each form at the batch it runs fastest at here: the baseline is the fastest dense pass, not batch 64
-        int threads = config.blasThreads();
-        InferenceForm dense = new DenseNetwork(mlp, bestBatch(mlp.sizes(),
-                b -> new DenseNetwork(mlp, b, threads), test, timed), threads);
         FastForm form = method.fastForm();
         // the form's shape and weights, counted once (for the compacted form: one compaction of the network)
         List<LayerCost> costs = form.costs(mlp);
-        InferenceForm fast = form.build(mlp, form.batched() ? bestBatch(LayerCost.fastSizes(costs),
-                b -> form.build(mlp, b, threads), test, timed) : BatchSizes.CANDIDATES.get(0), threads);
-        float[] denseOut = dense.forwardAll(test.pixels(), test.count());
-        float[] fastOut = fast.forwardAll(test.pixels(), test.count());
-        double diff = InferenceTimer.maxAbsDiff(denseOut, fastOut);
-        if (diff >= config.tolerance()) {
-            throw new IllegalStateException("fast form " + fast.name() + " of " + v.key() + " differs from dense by "
-                    + diff + " (tolerance " + config.tolerance() + ")");
-        }
-        Evaluation eval = Evaluation.ofOutputs(denseOut, test);
-
+        Mlp compacted = form.batched() ? CompactedNetwork.compact(mlp) : null;
         TimingPolicy policy = TimingPolicy.STUDY.with(config.warmups(), config.repetitions());
-        if (timed == test.count() && policy.warmups() > 0) {
-            // the check's passes above ran both forms over the same images: they were the first warm-up
-            policy = new TimingPolicy(policy.warmups() - 1, policy.repetitions());
-        }
         InferenceTimer timer = new InferenceTimer(policy);
-        // dense and fast repetitions alternate, so that drift lands on both sides of every pair's ratio
-        InferenceTimer.Paired paired = timer.pair(dense, fast, test.pixels(), timed);
-        Timing denseTime = paired.slow();
-        Timing fastTime = paired.fast();
+        Evaluation eval = null;
+        double diff = 0;
+        List<PairedTiming> timings = new ArrayList<>();
+        for (int threads : config.threads()) {
+            // each form at the setting it runs fastest at here: the baseline is the fastest dense pass at this
+            // thread count, not batch 64 on one thread
+            InferenceForm dense = setting(mlp, threads, test, timed).build("dense", mlp);
+            InferenceForm fast = form.build(mlp, compacted != null ? setting(compacted, threads, test, timed)
+                    : new DenseSetting(1, threads, true));
+            // every way of running the fast form is checked against dense before it is timed
+            float[] denseOut = dense.forwardAll(test.pixels(), test.count());
+            float[] fastOut = fast.forwardAll(test.pixels(), test.count());
+            double d = InferenceTimer.maxAbsDiff(denseOut, fastOut);
+            if (d >= config.tolerance()) {
+                throw new IllegalStateException("fast form " + fast.name() + " (" + fast.way() + ", " + threads
+                        + " thread(s)) of " + v.key() + " differs from dense by " + d + " (tolerance "
+                        + config.tolerance() + ")");
+            }
+            diff = Math.max(diff, d);
+            if (eval == null) {
+                eval = Evaluation.ofOutputs(denseOut, test);
+            }
+            // the check's passes above ran both forms over the same images: they were the first warm-up
+            TimingPolicy p = timed == test.count() && policy.warmups() > 0
+                    ? new TimingPolicy(policy.warmups() - 1, policy.repetitions()) : policy;
+            // dense and fast repetitions alternate, so that drift lands on both sides of every pair's ratio
+            PairedTiming paired = new InferenceTimer(p).pair(dense, fast, test.pixels(), timed);
+            timings.add(paired);
+            LOG.infof("%s at %d thread(s): dense %.1f ms (%s, batch %d), %s %.1f ms (%s), speed-up %.2fx [%.2f, %.2f]",
+                    v.key(), threads, paired.dense().wallMedianMs(), dense.way(), dense.batchSize(), fast.name(),
+                    paired.fast().wallMedianMs(), fast.way(), paired.speedup(), paired.speedupLow(),
+                    paired.speedupHigh());
+        }
         long fastParams = LayerCost.fastWeights(costs);
-        LOG.infof("%s: accuracy %.4f, dense %.1f ms, %s %.1f ms, speed-up %.2fx [%.2f, %.2f]", v.key(),
-                eval.accuracy(), denseTime.wallMedianMs(), fast.name(), fastTime.wallMedianMs(), paired.speedup(),
-                paired.speedupLow(), paired.speedupHigh());
+        LOG.infof("%s: accuracy %.4f", v.key(), eval.accuracy());
         // written after timing, so that the files never share the CPU with a timed pass
         List<String> exported = form.export(mlp, provenance(v)).stream().map(store::put).toList();
         return new EvaluationEvent(v.runId(), v.modelId(), v.variantId(), v.dataset(), method, v.percentage(),
-                v.seed(), v.sparsity(), fastParams, eval.loss(), eval.accuracy(), fast.name(), diff, denseTime,
-                fastTime, paired.speedup(), v.expectedVariants(), instance, Instant.now().toString(), exported,
-                paired.speedupLow(), paired.speedupHigh());
+                v.seed(), v.sparsity(), fastParams, eval.loss(), eval.accuracy(), form.id(), diff, timings,
+                v.expectedVariants(), instance, Instant.now().toString(), exported);
     }
 
     /**
-     * The fastest batch for a dense network of these layer sizes, tried once per shape and process: a dense pass
-     * costs the same whatever its weights are.
+     * Waits until the pruner has stored all of the run's variants (its pruning record is written after the last),
+     * so that no pass is timed while the pruner prunes and writes on the other core: the from-scratch variants
+     * arrive before pruning starts. Up to {@code evaluator.settle-timeout}; then it times anyway and says so (a
+     * pruning that failed leaves no record).
      */
-    private int bestBatch(List<Integer> sizes, IntFunction<InferenceForm> make, LabeledImages test, int timed) {
-        return bestBatches.computeIfAbsent(sizes, s -> {
-            int best = BatchSizes.fastest(make, config.denseBatches().orElse(BatchSizes.CANDIDATES), test.pixels(),
-                    timed);
-            LOG.infof("dense network %s: fastest at batch %d", s, best);
+    private void awaitPruned(String runId) {
+        String key = ResultLedger.pruningKey(runId);
+        if (ledger.find(key).isPresent()) {
+            return;
+        }
+        LOG.infof("run %s: waiting for its pruning to finish before timing", runId);
+        long start = System.nanoTime();
+        long deadline = start + config.settleTimeout().toNanos();
+        while (ledger.find(key).isEmpty()) {
+            if (System.nanoTime() - deadline > 0) {
+                LOG.warnf("run %s: no pruning record after %s; timing anyway, the pruner may share the CPU", runId,
+                        config.settleTimeout());
+                return;
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for run " + runId + "'s pruning", e);
+            }
+        }
+        LOG.infof("run %s: pruned; waited %.1f s", runId, (System.nanoTime() - start) / 1e9);
+    }
+
+    /**
+     * The fastest dense setting (batch size, way to use the threads) for a network of these layer sizes at this
+     * thread count, tried once per shape and process: a dense pass costs the same whatever its weights are.
+     */
+    private DenseSetting setting(Mlp mlp, int threads, LabeledImages test, int timed) {
+        return settings.computeIfAbsent(mlp.sizes() + "@" + threads, s -> {
+            DenseSetting best = DenseSetting.fastest(mlp, config.denseBatches().orElse(DenseSetting.BATCHES), threads,
+                    test.pixels(), timed);
+            LOG.infof("dense network %s on %d thread(s): fastest at %s", mlp.sizes(), threads, best);
             return best;
         });
     }

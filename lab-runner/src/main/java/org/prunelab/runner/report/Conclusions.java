@@ -5,8 +5,10 @@ import java.util.DoubleSummaryStatistics;
 import java.util.List;
 import java.util.Locale;
 import org.prunelab.core.events.EvaluationEvent;
+import org.prunelab.core.inference.PairedTiming;
 import org.prunelab.core.pruning.Method;
 import org.prunelab.core.pruning.Percentage;
+import org.prunelab.runner.ResultsTable;
 
 /** Sentences drawn from a run's own numbers, for the report. */
 public final class Conclusions {
@@ -37,20 +39,24 @@ public final class Conclusions {
         return upTo;
     }
 
-    /** The smallest percentage from which the fast form beats dense at every higher percentage, or NaN if none. */
+    /**
+     * The smallest percentage from which the fast form beats dense at every higher percentage, at the run's first
+     * (fewest) thread count, or NaN if none.
+     */
     public static double fastFormWinsFrom(List<EvaluationEvent> rows, Method method) {
-        return fastFormWinsFrom(rows, method, 1);
+        List<Integer> threads = ResultsTable.threadCounts(rows);
+        return threads.isEmpty() ? Double.NaN : fastFormWinsFrom(rows, method, threads.get(0), 1);
     }
 
     /**
-     * The smallest percentage from which the fast form's speed-up exceeds {@code over} at every higher one. Where
-     * the speed-up was timed in pairs it is its lower bound that must exceed it (every pair faster), so that a win
+     * The smallest percentage from which the fast form's speed-up at {@code threads} exceeds {@code over} at every
+     * higher one. It is the speed-up's lower bound that must exceed it (every timed pair faster), so that a win
      * inside the timing's own spread is not called one.
      */
-    static double fastFormWinsFrom(List<EvaluationEvent> rows, Method method, double over) {
-        List<EvaluationEvent> m = byMethod(rows, method);
+    static double fastFormWinsFrom(List<EvaluationEvent> rows, Method method, int threads, double over) {
+        List<EvaluationEvent> m = timedAt(byMethod(rows, method), threads);
         double from = Double.NaN;
-        for (int i = m.size() - 1; i >= 0 && m.get(i).speedupAtLeast() > over; i--) {
+        for (int i = m.size() - 1; i >= 0 && m.get(i).timing(threads).orElseThrow().speedupAtLeast() > over; i--) {
             from = m.get(i).percentage();
         }
         return from;
@@ -58,6 +64,7 @@ public final class Conclusions {
 
     public static List<String> sentences(List<EvaluationEvent> rows) {
         List<String> out = new ArrayList<>();
+        List<Integer> threadCounts = ResultsTable.threadCounts(rows);
         for (Method method : Method.pruning()) {
             List<EvaluationEvent> m = byMethod(rows, method);
             if (m.isEmpty()) {
@@ -69,26 +76,45 @@ public final class Conclusions {
                     ? String.format(Locale.ROOT, "%s: no 0 %% variant in this run to compare accuracies with.", capital(method.label()))
                     : String.format(Locale.ROOT, "%s stays within 1 point of the unpruned accuracy (%.4f) up to %s %%.",
                     capital(method.label()), base.testAccuracy(), Percentage.label(keep)));
-            double wins = fastFormWinsFrom(rows, method);
-            String form = method.fastForm().description();
-            // beyond the noise: above the largest ratio between two timings of one network (from-scratch rows)
-            double noise = noiseRange(rows).map(DoubleSummaryStatistics::getMax).orElse(Double.NaN);
-            double clearly = Double.isNaN(noise) ? Double.NaN : fastFormWinsFrom(rows, method, noise);
-            out.add(Double.isNaN(wins)
-                    ? String.format(Locale.ROOT, "%s never beats dense at the largest percentage of this run.", capital(form))
-                    : String.format(Locale.ROOT, "%s beats dense from %s %% on (%.2fx there%s, %.2fx at %s %%)%s.",
-                    capital(form), Percentage.label(wins), at(m, wins).speedup(), at(m, wins).speedupLow() > 0
-                            ? String.format(Locale.ROOT, ", every timed pair at least %.2fx", at(m, wins).speedupLow())
-                            : "", m.get(m.size() - 1).speedup(),
-                    Percentage.label(m.get(m.size() - 1).percentage()), Double.isNaN(noise) || clearly == wins ? ""
-                            : Double.isNaN(clearly) ? String.format(Locale.ROOT,
-                            "; never by more than the timing noise (%.2fx)", noise)
-                            : String.format(Locale.ROOT, "; by more than the timing noise (%.2fx) from %s %% on",
-                            noise, Percentage.label(clearly))));
+            for (int threads : threadCounts) {
+                speed(rows, method, threads).ifPresent(out::add);
+            }
         }
         scratchVersusNeuron(rows).ifPresent(out::add);
-        timingNoise(rows).ifPresent(out::add);
+        for (int threads : threadCounts) {
+            timingNoise(rows, threads).ifPresent(out::add);
+        }
         return out;
+    }
+
+    /** Where the method's fast form beats dense at {@code threads}, judged by every timed pair. */
+    private static java.util.Optional<String> speed(List<EvaluationEvent> rows, Method method, int threads) {
+        List<EvaluationEvent> m = timedAt(byMethod(rows, method), threads);
+        if (m.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        double wins = fastFormWinsFrom(rows, method, threads, 1);
+        String form = method.fastForm().description();
+        String on = String.format(Locale.ROOT, "On %d thread%s, ", threads, threads == 1 ? "" : "s");
+        // beyond the noise: above the largest ratio between two timings of one network (from-scratch rows)
+        double noise = noiseRange(rows, threads).map(DoubleSummaryStatistics::getMax).orElse(Double.NaN);
+        double clearly = Double.isNaN(noise) ? Double.NaN : fastFormWinsFrom(rows, method, threads, noise);
+        PairedTiming last = m.get(m.size() - 1).timing(threads).orElseThrow();
+        if (Double.isNaN(wins)) {
+            return java.util.Optional.of(String.format(Locale.ROOT, "%s%s does not beat dense in every timed pair at "
+                    + "the largest percentage of this run (%.2fx, pairs %.2f-%.2fx at %s %%).", on, form,
+                    last.speedup(), last.speedupAtLeast(), last.speedupAtMost(),
+                    Percentage.label(m.get(m.size() - 1).percentage())));
+        }
+        PairedTiming there = at(m, wins).timing(threads).orElseThrow();
+        return java.util.Optional.of(String.format(Locale.ROOT,
+                "%s%s beats dense from %s %% on (%.2fx there, every timed pair at least %.2fx; %.2fx at %s %%)%s.",
+                on, form, Percentage.label(wins), there.speedup(), there.speedupAtLeast(), last.speedup(),
+                Percentage.label(m.get(m.size() - 1).percentage()), Double.isNaN(noise) || clearly == wins ? ""
+                        : Double.isNaN(clearly) ? String.format(Locale.ROOT,
+                        "; never by more than the timing noise (%.2fx)", noise)
+                        : String.format(Locale.ROOT, "; by more than the timing noise (%.2fx) from %s %% on",
+                        noise, Percentage.label(clearly))));
     }
 
     /**
@@ -122,21 +148,27 @@ public final class Conclusions {
     }
 
     /**
-     * How far apart two timings of one network fall in this run: a from-scratch row times the same network as
-     * "dense" and as "compacted", so its speed-up would be 1.00x without noise. Empty without from-scratch rows.
+     * How far apart two timings of one network fall in this run at {@code threads}: a from-scratch row times the
+     * same network as "dense" and as "compacted", so its speed-up would be 1.00x without noise. Empty without
+     * from-scratch rows.
      */
-    static java.util.Optional<String> timingNoise(List<EvaluationEvent> rows) {
-        return noiseRange(rows).map(r -> String.format(Locale.ROOT, "Timing noise: each from-scratch row times one "
-                + "network twice (its dense and compacted forms are the same network), and those ratios range from "
-                + "%.2fx to %.2fx in this run; speed-ups inside that range are not evidence of a difference.",
-                r.getMin(), r.getMax()));
+    static java.util.Optional<String> timingNoise(List<EvaluationEvent> rows, int threads) {
+        return noiseRange(rows, threads).map(r -> String.format(Locale.ROOT, "Timing noise on %d thread%s: each "
+                + "from-scratch row times one network twice (its dense and compacted forms are the same network), and "
+                + "those ratios range from %.2fx to %.2fx in this run; speed-ups inside that range are not evidence "
+                + "of a difference.", threads, threads == 1 ? "" : "s", r.getMin(), r.getMax()));
     }
 
-    /** The speed-ups of the from-scratch rows (each one network timed twice), or empty without such rows. */
-    private static java.util.Optional<DoubleSummaryStatistics> noiseRange(List<EvaluationEvent> rows) {
-        DoubleSummaryStatistics r = byMethod(rows, Method.SCRATCH).stream()
-                .mapToDouble(EvaluationEvent::speedup).summaryStatistics();
+    /** The speed-ups at {@code threads} of the from-scratch rows (each one network timed twice), if any. */
+    private static java.util.Optional<DoubleSummaryStatistics> noiseRange(List<EvaluationEvent> rows, int threads) {
+        DoubleSummaryStatistics r = timedAt(byMethod(rows, Method.SCRATCH), threads).stream()
+                .mapToDouble(e -> e.timing(threads).orElseThrow().speedup()).summaryStatistics();
         return r.getCount() == 0 ? java.util.Optional.empty() : java.util.Optional.of(r);
+    }
+
+    /** The rows that were timed at {@code threads}. */
+    static List<EvaluationEvent> timedAt(List<EvaluationEvent> rows, int threads) {
+        return rows.stream().filter(e -> e.timing(threads).isPresent()).toList();
     }
 
     private static EvaluationEvent at(List<EvaluationEvent> m, double p) {

@@ -53,8 +53,7 @@ public final class ReportWriter {
             files.add(save(vsPercentage("Test loss vs pruning percentage", "cross-entropy", rows, e -> e.testLoss()),
                     dir, "loss"));
             files.add(save(inferenceTime(rows), dir, "inference-time"));
-            files.add(save(vsPercentage("Speed-up of the fast form over dense", "dense time / fast time", rows,
-                    e -> e.speedup()), dir, "speedup"));
+            files.add(save(speedups(rows), dir, "speedup"));
             // each share prunes the whole model again: computed once, for the chart and the table
             List<Share> shares = shares(trained, rows, run.trained().training().seed());
             files.add(save(removedShare(shares), dir, "removed-share"));
@@ -95,15 +94,39 @@ public final class ReportWriter {
 
     private static XYChart inferenceTime(List<EvaluationEvent> rows) {
         XYChart c = xy("Inference time for the test set vs pruning percentage", "ms (median)");
-        List<EvaluationEvent> w = method(rows, Method.WEIGHT);
-        List<EvaluationEvent> n = method(rows, Method.NEURON);
-        if (!w.isEmpty()) {
-            c.addSeries("weight-pruned, dense", pcts(w), w.stream().mapToDouble(e -> e.dense().wallMedianMs()).toArray());
-            c.addSeries("weight-pruned, CSR", pcts(w), w.stream().mapToDouble(e -> e.fast().wallMedianMs()).toArray());
+        for (int threads : ResultsTable.threadCounts(rows)) {
+            String on = ", " + threads + "t";
+            List<EvaluationEvent> w = Conclusions.timedAt(method(rows, Method.WEIGHT), threads);
+            List<EvaluationEvent> n = Conclusions.timedAt(method(rows, Method.NEURON), threads);
+            if (!w.isEmpty()) {
+                c.addSeries("dense" + on, pcts(w), w.stream().mapToDouble(e -> e.timing(threads).orElseThrow().dense()
+                        .wallMedianMs()).toArray());
+                c.addSeries("weight-pruned, CSR" + on, pcts(w), w.stream().mapToDouble(e -> e.timing(threads)
+                        .orElseThrow().fast().wallMedianMs()).toArray());
+            }
+            if (!n.isEmpty()) {
+                c.addSeries("neuron-pruned, compacted" + on, pcts(n), n.stream().mapToDouble(e -> e.timing(threads)
+                        .orElseThrow().fast().wallMedianMs()).toArray());
+            }
         }
-        if (!n.isEmpty()) {
-            c.addSeries("neuron-pruned, compacted", pcts(n), n.stream().mapToDouble(e -> e.fast().wallMedianMs()).toArray());
+        c.getStyler().setYAxisLogarithmic(true);
+        return c;
+    }
+
+    /** Each method's speed-up at each thread count, log scale: 1x and 30x on one chart. */
+    private static XYChart speedups(List<EvaluationEvent> rows) {
+        XYChart c = xy("Speed-up of the fast form over the fastest dense form (median of timed pairs)",
+                "dense time / fast time");
+        for (int threads : ResultsTable.threadCounts(rows)) {
+            for (Method method : Method.pruning()) {
+                List<EvaluationEvent> m = Conclusions.timedAt(method(rows, method), threads);
+                if (!m.isEmpty()) {
+                    c.addSeries(method.label() + ", " + threads + "t", pcts(m), m.stream().mapToDouble(e -> e
+                            .timing(threads).orElseThrow().speedup()).toArray()).setMarker(SeriesMarkers.CIRCLE);
+                }
+            }
         }
+        c.getStyler().setYAxisLogarithmic(true);
         return c;
     }
 

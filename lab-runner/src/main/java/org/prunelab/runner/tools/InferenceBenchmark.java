@@ -12,45 +12,50 @@ import org.prunelab.core.Json;
 import org.prunelab.core.data.Datasets;
 import org.prunelab.core.data.LabeledImages;
 import org.prunelab.core.inference.Timing;
-import org.prunelab.core.inference.BatchSizes;
+import org.prunelab.core.inference.DenseSetting;
+import org.prunelab.core.inference.FastForm;
+import org.prunelab.core.inference.PairedTiming;
 import org.prunelab.core.inference.CompactedNetwork;
-import org.prunelab.core.inference.CsrNetwork;
 import org.prunelab.core.inference.DenseNetwork;
 import org.prunelab.core.inference.InferenceForm;
 import org.prunelab.core.inference.InferenceTimer;
-import org.prunelab.core.inference.TiledForm;
 import org.prunelab.core.inference.TimingPolicy;
 import org.prunelab.core.model.Mlp;
 import org.prunelab.core.model.ModelArtifact;
 import org.prunelab.core.model.TrainingConfig;
 import org.prunelab.core.pruning.Method;
 import org.prunelab.core.training.MlpTrainer;
+import org.prunelab.core.training.Blas;
 import org.prunelab.core.training.NativeThreads;
 
 /**
- * bin/benchmark: CPU inference time of the whole test set for the best dense forms, the CSR sparse form of the
+ * bin/benchmark: CPU inference time of the whole test set for the fastest dense form, the CSR sparse form of the
  * weight-pruned model and the compacted neuron-pruned model, at each sparsity, all in one run, at each thread count
- * asked for (1 and 2 by default), so that the ratios hold on a noisy machine. At one thread the dense baseline is the
- * fastest of ND4J gemm and DL4J output() at batch 64 and at their best batch; at more threads it is the faster of
- * OpenBLAS's own threads and the batch tiles split over threads ({@link TiledForm}), and CSR and compacted forms run
- * on tiles too. Each form's achieved GFLOP/s (its own multiply-adds x 2 / time) stands beside dense's.
+ * asked for (1 and 2 by default). The dense baseline at a thread count is the fastest {@link DenseSetting} (batch
+ * size; above one thread, batch tiles or OpenBLAS's own threads), and at one thread also ND4J's gemm and DL4J's
+ * output() at their fastest batch if either is faster. Each fast form is timed in pairs with it, as the evaluator
+ * does ({@link InferenceTimer#pair}): the speed-up is the median pair ratio, the pairs' range its interval. Each
+ * form's achieved GFLOP/s (its own multiply-adds x 2 / time) stands beside dense's.
  */
 public final class InferenceBenchmark {
     static final double[] PERCENTAGES = {0, 50, 70, 90, 95, 97, 99};
 
     /**
-     * One line of a table, times in ms for the test set; ratios are best dense / form.
+     * One line of a table, times in ms for the test set; ratios are dense / form, timed in pairs.
      *
-     * @param bestDense which dense form was fastest ("gemm64", "gemm", "dl4j64", "dl4j", "blas-threads", "tiles")
+     * @param dense the fastest dense form at this thread count, as timed in the CSR pairs
      */
-    public record Row(int threads, double percentage, double weightSparsity, Map<String, Timing> dense,
-                      String bestDense, double bestDenseMs, Timing csr, double csrSpeedup, double neuronFlopShare,
-                      Timing compact, double compactSpeedup, double compactVsFlopBound, double denseGflops,
+    public record Row(int threads, double percentage, double weightSparsity, String denseForm, PairedTiming csr,
+                      double neuronFlopShare, PairedTiming compact, double compactVsFlopBound, double denseGflops,
                       double csrGflops, double compactGflops) {
     }
 
-    public record Report(String model, int images, List<Integer> threads, int warmups, int repetitions,
-                         int bestDenseBatch, int bestDl4jBatch, List<Row> rows) {
+    /** The dense candidates timed at a thread count, the fastest of which is the baseline. */
+    public record Baseline(int threads, Map<String, Timing> candidates, String fastest) {
+    }
+
+    public record Report(String model, String cpu, String openblasCore, int images, List<Integer> threads,
+                         int warmups, int repetitions, List<Baseline> baselines, List<Row> rows) {
     }
 
     public static void main(String[] argv) throws Exception {
@@ -78,73 +83,104 @@ public final class InferenceBenchmark {
         }
         float[] x = test.pixels();
         int n = test.count();
-
-        int bestBatch = BatchSizes.fastest(b -> new DenseNetwork(model, b, 1), BatchSizes.CANDIDATES, x, n);
-        int bestDl4j = BatchSizes.fastest(b -> new Dl4jForm(model, b, 1), BatchSizes.CANDIDATES, x, n);
-        System.out.printf(Locale.ROOT, "model: %s%n%d test images, median of %d runs after %d warm-up; fastest dense "
-                + "batch %d (ND4J gemm), %d (DL4J output), on one thread%n", source, n, policy.repetitions(),
-                policy.warmups(), bestBatch, bestDl4j);
+        String cpu = cpuModel();
+        System.out.printf(Locale.ROOT, "model: %s%ncpu: %s (OpenBLAS core %s)%n%d test images; each fast form timed "
+                + "in %d pairs with the fastest dense form after %d warm-up(s)%n", source, cpu, Blas.coreName(), n,
+                policy.repetitions(), policy.warmups());
         List<Row> rows = new ArrayList<>();
+        List<Baseline> baselines = new ArrayList<>();
         double fullFlops = flops(model);
         for (int threads : threadCounts) {
-            System.out.printf(Locale.ROOT, "%n%d thread(s)%n%5s %9s %-12s %9s %7s %8s %9s %7s %8s %9s%n", threads,
-                    "pct", "dense", "(which)", "csr", "csr x", "GF/s", "compact", "cmp x", "GF/s", "cmp/bound");
+            // the dense pass costs the same whatever the weights: its candidates are timed once per thread count
+            DenseSetting setting = DenseSetting.fastest(model, DenseSetting.BATCHES, threads, x, n);
+            Map<String, Timing> candidates = new LinkedHashMap<>();
+            Map<String, java.util.function.Function<Mlp, InferenceForm>> makers = new LinkedHashMap<>();
+            makers.put("gemm " + label(setting), m -> setting.build("dense", m));
+            if (threads == 1) {
+                int nd4j = fastestBatch(b -> new DenseNetwork(model, b, 1), x, n);
+                int dl4j = fastestBatch(b -> new Dl4jForm(model, b, 1), x, n);
+                makers.put("nd4j batch " + nd4j, m -> new DenseNetwork(m, nd4j, 1));
+                makers.put("dl4j batch " + dl4j, m -> new Dl4jForm(m, dl4j, 1));
+            }
+            makers.forEach((name, make) -> candidates.put(name, timer.time(make.apply(model), x, n)));
+            String fastest = candidates.entrySet().stream().min(java.util.Comparator.comparingDouble(
+                    e -> e.getValue().wallMedianMs())).orElseThrow().getKey();
+            baselines.add(new Baseline(threads, candidates, fastest));
+            System.out.printf(Locale.ROOT, "%n%d thread(s): dense baseline %s (%s)%n%5s %9s %9s %7s %-13s %7s %9s "
+                            + "%7s %-13s %7s %9s%n", threads, fastest, candidates.entrySet().stream()
+                            .map(e -> String.format(Locale.ROOT, "%s %.1f ms", e.getKey(), e.getValue().wallMedianMs()))
+                            .collect(java.util.stream.Collectors.joining(", ")), "pct", "dense", "csr", "csr x",
+                    "(pairs)", "GF/s", "compact", "cmp x", "(pairs)", "GF/s", "cmp/bound");
             for (double p : PERCENTAGES) {
                 Mlp weight = Method.WEIGHT.apply(model, p, 0);
                 Mlp neuron = Method.NEURON.apply(model, p, 0);
                 Mlp compact = CompactedNetwork.compact(neuron);
-                Map<String, Timing> dense = new LinkedHashMap<>();
-                Timing csr;
-                Timing cmp;
-                if (threads == 1) {
-                    dense.put("gemm64", timer.time(new DenseNetwork(weight, 64, 1), x, n));
-                    dense.put("gemm", timer.time(new DenseNetwork(weight, bestBatch, 1), x, n));
-                    dense.put("dl4j64", timer.time(new Dl4jForm(weight, 64, 1), x, n));
-                    dense.put("dl4j", timer.time(new Dl4jForm(weight, bestDl4j, 1), x, n));
-                    csr = timer.time(new CsrNetwork(weight), x, n);
-                    cmp = timer.time(CompactedNetwork.form(neuron, bestBatch, 1), x, n);
-                } else {
-                    NativeThreads.configure(threads, threads);
-                    dense.put("blas-threads", timer.time(new DenseNetwork(weight, bestBatch, threads), x, n));
-                    Timing cmpBlas = timer.time(CompactedNetwork.form(neuron, bestBatch, threads), x, n);
-                    NativeThreads.configure(1, 1);
-                    // tiles of the set: batches near the best size, as many for every thread
-                    int batches = threads * (int) Math.ceil((double) n / ((long) threads * bestBatch));
-                    int tileBatch = (n + batches - 1) / batches;
-                    dense.put("tiles", timer.time(new TiledForm(() -> new DenseNetwork(weight, tileBatch, 1),
-                            threads), x, n));
-                    csr = timer.time(new TiledForm(() -> new CsrNetwork(weight), threads), x, n);
-                    Timing cmpTiles = timer.time(new TiledForm(() -> CompactedNetwork.form(neuron, tileBatch, 1),
-                            threads), x, n);
-                    // the compacted network too at the faster of its two ways to use the threads
-                    cmp = cmpTiles.wallMedianMs() <= cmpBlas.wallMedianMs() ? cmpTiles : cmpBlas;
-                }
-                Map.Entry<String, Timing> best = dense.entrySet().stream()
-                        .min(java.util.Comparator.comparingDouble(e -> e.getValue().wallMedianMs())).orElseThrow();
-                double bestMs = best.getValue().wallMedianMs();
+                InferenceForm denseForm = makers.get(fastest).apply(weight);
+                PairedTiming csr = timer.pair(denseForm, FastForm.CSR.build(weight, new DenseSetting(1, threads,
+                        true)), x, n);
+                DenseSetting cmpSetting = DenseSetting.fastest(compact, DenseSetting.BATCHES, threads, x, n);
+                PairedTiming cmp = timer.pair(makers.get(fastest).apply(neuron), FastForm.COMPACT.build(neuron,
+                        cmpSetting), x, n);
+                // one dense figure per percentage: the median over both pairings' dense passes
+                double denseMs = (csr.dense().wallMedianMs() + cmp.dense().wallMedianMs()) / 2;
                 double share = flops(compact) / fullFlops;
-                // the target: compact time <= 1.3 x (FLOP share x the best dense time)
-                double bound = cmp.wallMedianMs() / (share * bestMs);
-                double denseGf = gflops(fullFlops, n, bestMs);
-                double csrGf = gflops(2.0 * weight.nonZeros(), n, csr.wallMedianMs());
-                double cmpGf = gflops(flops(compact), n, cmp.wallMedianMs());
-                Row row = new Row(threads, p, org.prunelab.core.model.Sparsity.of(weight).overall(), dense,
-                        best.getKey(), bestMs, csr, bestMs / csr.wallMedianMs(), share, cmp,
-                        bestMs / cmp.wallMedianMs(), bound, denseGf, csrGf, cmpGf);
+                // the target: compact time <= 1.3 x (FLOP share x the dense time), judged by the pairs' ratio
+                double bound = 1 / (cmp.speedup() * share);
+                Row row = new Row(threads, p, org.prunelab.core.model.Sparsity.of(weight).overall(), fastest, csr,
+                        share, cmp, bound, gflops(fullFlops, n, denseMs),
+                        gflops(2.0 * weight.nonZeros(), n, csr.fast().wallMedianMs()),
+                        gflops(flops(compact), n, cmp.fast().wallMedianMs()));
                 rows.add(row);
-                System.out.printf(Locale.ROOT, "%5s %9.1f %-12s %9.1f %6.2fx %8.1f %9.1f %6.2fx %8.1f %9.2f%n",
-                        org.prunelab.core.pruning.Percentage.label(p), bestMs, "(" + best.getKey() + ", "
-                                + String.format(Locale.ROOT, "%.0f", denseGf) + ")", csr.wallMedianMs(),
-                        row.csrSpeedup(), csrGf, cmp.wallMedianMs(), row.compactSpeedup(), cmpGf, bound);
+                System.out.printf(Locale.ROOT, "%5s %9.1f %9.1f %6.2fx %-13s %7.1f %9.1f %6.2fx %-13s %7.1f %9.2f%n",
+                        org.prunelab.core.pruning.Percentage.label(p), denseMs, csr.fast().wallMedianMs(),
+                        csr.speedup(), range(csr), row.csrGflops(), cmp.fast().wallMedianMs(), cmp.speedup(),
+                        range(cmp), row.compactGflops(), bound);
             }
+            System.out.printf(Locale.ROOT, "dense GF/s at %d thread(s): %.1f%n", threads,
+                    rows.stream().filter(r -> r.threads() == threads).mapToDouble(Row::denseGflops).average()
+                            .orElse(0));
         }
         Path json = Path.of(a.get("json", "runs/benchmark.json"));
         Files.createDirectories(json.toAbsolutePath().getParent());
-        Files.writeString(json, Json.pretty(new Report(source, n, threadCounts, policy.warmups(),
-                policy.repetitions(), bestBatch, bestDl4j, rows)));
-        System.out.printf("%nms for the whole test set; dense = the fastest dense form at that thread count (which, "
-                + "its GFLOP/s); x = that / form; GF/s = the form's own multiply-adds x 2 per second; cmp/bound = "
-                + "compact time / (its FLOP share x dense), target <= 1.3%nwritten %s%n", json);
+        Files.writeString(json, Json.pretty(new Report(source, cpu, Blas.coreName(), n, threadCounts,
+                policy.warmups(), policy.repetitions(), baselines, rows)));
+        System.out.printf("%nms for the whole test set; dense = the fastest dense form at that thread count (median "
+                + "of its passes in both pairings); x = median of the pair ratios dense / form, (pairs) their range; "
+                + "GF/s = the form's own multiply-adds x 2 per second; cmp/bound = compact time / (its FLOP share x "
+                + "dense) from the pairs' median ratio, target <= 1.3%nwritten %s%n", json);
+    }
+
+    private static String label(DenseSetting s) {
+        return "batch " + s.batch() + (s.threads() == 1 ? "" : s.tiles() ? ", tiles" : ", blas-threads");
+    }
+
+    private static String range(PairedTiming t) {
+        return String.format(Locale.ROOT, "(%.2f-%.2f)", t.speedupAtLeast(), t.speedupAtMost());
+    }
+
+    private static int fastestBatch(java.util.function.IntFunction<InferenceForm> make, float[] x, int n) {
+        InferenceTimer quick = new InferenceTimer(new TimingPolicy(1, 1));
+        int images = Math.min(n, 4000);
+        int best = DenseSetting.BATCHES.get(0);
+        double bestMs = Double.MAX_VALUE;
+        for (int b : DenseSetting.BATCHES) {
+            double ms = quick.time(make.apply(b), x, images).wallMedianMs();
+            if (ms < bestMs) {
+                bestMs = ms;
+                best = b;
+            }
+        }
+        return best;
+    }
+
+    /** lscpu's model name, for the record: figures compare only within one machine. */
+    static String cpuModel() {
+        try {
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("unknown");
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
     }
 
     private static double flops(Mlp mlp) {

@@ -6,16 +6,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.prunelab.core.events.EvaluationEvent;
+import org.prunelab.core.inference.PairedTiming;
 import org.prunelab.core.inference.Timing;
 import org.prunelab.core.model.Sparsity;
 import org.prunelab.core.pruning.Method;
 
 class ConclusionsTest {
 
-    static EvaluationEvent row(Method method, double p, double accuracy, double speedup) {
-        Timing t = new Timing("dense", 64, 1, 1, 100, 100, 100, 100, 100, 100);
+    static final Timing T = new Timing("dense", 64, 1, 7, 100, 100, 100, 100, 100, 100, "single");
+
+    /** A row timed at one thread; {@code s}: the speed-up, or the speed-up, its lower and its upper bound. */
+    static EvaluationEvent row(Method method, double p, double accuracy, double... s) {
+        return timed(method, p, accuracy, List.of(new PairedTiming(1, T, T, s[0], s.length > 1 ? s[1] : s[0],
+                s.length > 1 ? s[2] : s[0])));
+    }
+
+    static EvaluationEvent timed(Method method, double p, double accuracy, List<PairedTiming> timings) {
         return new EvaluationEvent("r", "m", "v", "mnist", method, p, 1, new Sparsity(List.of(), p / 100, 0, 0), 0,
-                0.1, accuracy, method.fastForm().id(), 0, t, t, speedup, 10, "e", "now", List.of(), 0, 0);
+                0.1, accuracy, method.fastForm().id(), 0, timings, 10, "e", "now", List.of());
     }
 
     private final List<EvaluationEvent> rows = List.of(
@@ -39,24 +47,42 @@ class ConclusionsTest {
 
     @Test
     void aPairedSpeedUpWinsOnlyWhereItsLowerBoundIsAboveOne() {
-        Timing t = new Timing("dense", 64, 1, 7, 100, 100, 100, 100, 100, 100);
-        java.util.function.BiFunction<Double, double[], EvaluationEvent> paired = (p, s) -> new EvaluationEvent("r",
-                "m", "v", "mnist", Method.WEIGHT, p, 1, new Sparsity(List.of(), p / 100, 0, 0), 0, 0.1, 0.98, "csr",
-                0, t, t, s[0], 10, "e", "now", List.of(), s[1], s[2]);
         // the median says faster from 50 %, but at 50 % some pairs were slower (lower bound 0.9)
-        List<EvaluationEvent> rows = List.of(paired.apply(0.0, new double[]{0.8, 0.7, 0.9}),
-                paired.apply(50.0, new double[]{1.3, 0.9, 1.6}), paired.apply(80.0, new double[]{1.5, 1.2, 1.8}),
-                paired.apply(99.0, new double[]{9.0, 8.0, 10.0}));
+        List<EvaluationEvent> rows = List.of(row(Method.WEIGHT, 0, 0.98, 0.8, 0.7, 0.9),
+                row(Method.WEIGHT, 50, 0.98, 1.3, 0.9, 1.6), row(Method.WEIGHT, 80, 0.98, 1.5, 1.2, 1.8),
+                row(Method.WEIGHT, 99, 0.98, 9.0, 8.0, 10.0));
         assertEquals(80, Conclusions.fastFormWinsFrom(rows, Method.WEIGHT));
-        assertEquals("The CSR sparse form beats dense from 80 % on (1.50x there, every timed pair at least 1.20x, "
-                + "9.00x at 99 %).", Conclusions.sentences(rows).get(1));
+        assertEquals("On 1 thread, the CSR sparse form beats dense from 80 % on (1.50x there, every timed pair at "
+                + "least 1.20x; 9.00x at 99 %).", Conclusions.sentences(rows).get(1));
+        // nowhere above 1 in every pair: said so, with the largest percentage's figures
+        List<EvaluationEvent> never = List.of(row(Method.WEIGHT, 0, 0.98, 0.8, 0.7, 0.9),
+                row(Method.WEIGHT, 99, 0.98, 1.1, 0.95, 1.3));
+        assertEquals("On 1 thread, the CSR sparse form does not beat dense in every timed pair at the largest "
+                + "percentage of this run (1.10x, pairs 0.95-1.30x at 99 %).", Conclusions.sentences(never).get(1));
+    }
+
+    @Test
+    void eachThreadCountGetsItsOwnSentence() {
+        java.util.function.BiFunction<Integer, Double, PairedTiming> at = (threads, x) -> new PairedTiming(threads,
+                T, T, x, x * 0.9, x * 1.1);
+        List<EvaluationEvent> rows = List.of(
+                timed(Method.WEIGHT, 0, 0.98, List.of(at.apply(1, 0.5), at.apply(2, 0.5))),
+                timed(Method.WEIGHT, 50, 0.98, List.of(at.apply(1, 1.5), at.apply(2, 1.05))),
+                timed(Method.WEIGHT, 90, 0.98, List.of(at.apply(1, 5.0), at.apply(2, 4.0))));
+        List<String> s = Conclusions.sentences(rows);
+        assertEquals(3, s.size(), s.toString());
+        assertTrue(s.get(1).startsWith("On 1 thread, the CSR sparse form beats dense from 50 % on"), s.get(1));
+        // at 2 threads 50 % is 1.05x with pairs down to 0.945x: a win only from 90 %
+        assertTrue(s.get(2).startsWith("On 2 threads, the CSR sparse form beats dense from 90 % on"), s.get(2));
+        assertEquals(90, Conclusions.fastFormWinsFrom(rows, Method.WEIGHT, 2, 1));
     }
 
     @Test
     void sentencesQuoteTheNumbers() {
         List<String> s = Conclusions.sentences(rows);
         assertEquals("Weight pruning stays within 1 point of the unpruned accuracy (0.9800) up to 80 %.", s.get(0));
-        assertEquals("The CSR sparse form beats dense from 80 % on (1.50x there, 30.00x at 99 %).", s.get(1));
+        assertEquals("On 1 thread, the CSR sparse form beats dense from 80 % on (1.50x there, every timed pair at "
+                + "least 1.50x; 30.00x at 99 %).", s.get(1));
         assertEquals("Neuron pruning stays within 1 point of the unpruned accuracy (0.9800) up to 0 %.", s.get(2));
     }
 
@@ -72,11 +98,13 @@ class ConclusionsTest {
                 + "3 percentages (the largest: 90 %); at 90 % from scratch reaches 0.9750.", s.get(4));
         assertTrue(s.get(5).contains("range from 0.80x to 1.30x"), s.get(5));
         // weight: 1.5x from 80 % is beyond 1.30x; neuron: 2.5x from 50 % too, so no second clause there
-        assertEquals("The CSR sparse form beats dense from 80 % on (1.50x there, 30.00x at 99 %).", s.get(1));
-        assertEquals(50, Conclusions.fastFormWinsFrom(withScratch, Method.NEURON, 1.3));
+        assertEquals("On 1 thread, the CSR sparse form beats dense from 80 % on (1.50x there, every timed pair at "
+                + "least 1.50x; 30.00x at 99 %).", s.get(1));
+        assertEquals(50, Conclusions.fastFormWinsFrom(withScratch, Method.NEURON, 1, 1.3));
         withScratch.add(row(Method.SCRATCH, 95, 0.9, 2.0)); // noise up to 2.0x: weight clearly wins only from 90 % (4.0x)
-        assertEquals("The CSR sparse form beats dense from 80 % on (1.50x there, 30.00x at 99 %); by more than the "
-                + "timing noise (2.00x) from 90 % on.", Conclusions.sentences(withScratch).get(1));
+        assertEquals("On 1 thread, the CSR sparse form beats dense from 80 % on (1.50x there, every timed pair at "
+                + "least 1.50x; 30.00x at 99 %); by more than the timing noise (2.00x) from 90 % on.",
+                Conclusions.sentences(withScratch).get(1));
         assertEquals(4, Conclusions.sentences(rows).size(), "no from-scratch sentences without from-scratch rows");
     }
 }

@@ -84,7 +84,7 @@ public class PruningService {
             throw new IllegalArgumentException("artifact " + modelId + " is a " + parent.manifest().kind()
                     + " model; only trained models are pruned");
         }
-        String key = "pruning/" + runId;
+        String key = ResultLedger.pruningKey(runId);
         var done = ledger.find(key);
         if (done.isPresent()) {
             PrunedRun recorded = Json.read(done.get(), PrunedRun.class);

@@ -1,6 +1,8 @@
 package org.prunelab.core.events;
 
-import org.prunelab.core.inference.Timing;
+import java.util.List;
+import java.util.Optional;
+import org.prunelab.core.inference.PairedTiming;
 import org.prunelab.core.model.Sparsity;
 import org.prunelab.core.pruning.Method;
 
@@ -9,22 +11,33 @@ import org.prunelab.core.pruning.Method;
  *
  * @param fastForm        the id of the method's {@link Method#fastForm()}
  * @param fastMaxAbsDiff  largest |fast - dense| output over the test set (must be below 1e-4)
- * @param speedup         median over the timed pairs of dense time / fast time (the two forms' repetitions alternate)
+ * @param timings         the fast form against the fastest dense form, timed in pairs, one entry per thread count
+ *                        (fewest first; 1 and 2 by default)
  * @param fastArtifacts   the fast form's files in the artifact store, to take away ({@link
  *                        org.prunelab.core.inference.FastForm#export}): one SciPy CSR matrix per layer, or one
- *                        compacted network with its kept neurons' original indices; null in records written before
- * @param speedupLow      the smallest and largest pair ratio: with n pairs they hold the median speed-up with
- * @param speedupHigh     probability 1 - 2 / 2^n (98.4 % at 7); 0 in records written before pairs were timed
+ *                        compacted network with its kept neurons' original indices
  */
 public record EvaluationEvent(String runId, String modelId, String variantId, String dataset, Method method,
                               double percentage, long seed, Sparsity sparsity, long fastParameters, double testLoss,
-                              double testAccuracy, String fastForm, double fastMaxAbsDiff, Timing dense, Timing fast,
-                              double speedup, int expectedVariants, String evaluatedBy, String evaluatedAt,
-                              java.util.List<String> fastArtifacts, double speedupLow, double speedupHigh) {
+                              double testAccuracy, String fastForm, double fastMaxAbsDiff, List<PairedTiming> timings,
+                              int expectedVariants, String evaluatedBy, String evaluatedAt, List<String> fastArtifacts) {
 
-    /** The speed-up's lower bound, or the speed-up itself for records without one. */
-    public double speedupAtLeast() {
-        return speedupLow > 0 ? speedupLow : speedup;
+    public EvaluationEvent {
+        // records written before timings were kept per thread count have none
+        timings = timings == null ? List.of() : List.copyOf(timings);
+    }
+
+    /** The timing at the fewest threads (one, by default): the study's own setting. */
+    public PairedTiming timing() {
+        if (timings.isEmpty()) {
+            throw new IllegalStateException(key() + " holds no timing (a record from before timings per thread count)");
+        }
+        return timings.get(0);
+    }
+
+    /** The timing at {@code threads}, if it was timed at that count. */
+    public Optional<PairedTiming> timing(int threads) {
+        return timings.stream().filter(t -> t.threads() == threads).findFirst();
     }
 
     public String key() {

@@ -47,11 +47,6 @@ public final class CompactedNetwork {
         return new Compaction(new Mlp(layers), kept);
     }
 
-    /** Dense inference over the compacted network. */
-    public static InferenceForm form(Mlp mlp, int batchSize, int threads) {
-        return new DenseNetwork("compact", compact(mlp), batchSize, threads);
-    }
-
     private static boolean[] liveColumns(Layer l, boolean[] liveRows) {
         boolean[] live = new boolean[l.out()];
         for (int i = 0; i < l.in(); i++) {

@@ -17,8 +17,10 @@ import org.prunelab.core.model.Npz;
 public enum FastForm {
     CSR("csr", "the CSR sparse form") {
         @Override
-        public InferenceForm build(Mlp mlp, int denseBatch, int threads) {
-            return new CsrNetwork(mlp); // single-threaded, with its own tile width
+        public InferenceForm build(Mlp mlp, DenseSetting setting) {
+            // one thread per instance, with its own tile width; more threads share the batches out
+            return setting.threads() == 1 ? new CsrNetwork(mlp) : new TiledForm(() -> new CsrNetwork(mlp),
+                    setting.threads());
         }
 
         @Override
@@ -75,8 +77,8 @@ public enum FastForm {
     },
     COMPACT("compact", "the compacted network") {
         @Override
-        public InferenceForm build(Mlp mlp, int denseBatch, int threads) {
-            return CompactedNetwork.form(mlp, denseBatch, threads);
+        public InferenceForm build(Mlp mlp, DenseSetting setting) {
+            return setting.build(id(), CompactedNetwork.compact(mlp));
         }
 
         @Override
@@ -133,13 +135,16 @@ public enum FastForm {
         return description;
     }
 
-    /** Whether the form computes {@code denseBatch} rows per call (dense-based), so that its batch is worth choosing. */
+    /**
+     * Whether the form is dense-based, so that its {@link DenseSetting} (batch, way to use the threads) is worth
+     * choosing; the others take only the setting's thread count.
+     */
     public boolean batched() {
         return this == COMPACT;
     }
 
-    /** The form of {@code mlp}; dense-based forms compute {@code denseBatch} rows per call on {@code threads}. */
-    public abstract InferenceForm build(Mlp mlp, int denseBatch, int threads);
+    /** The form of {@code mlp} on {@code setting.threads()} threads; dense-based forms as {@code setting} says. */
+    public abstract InferenceForm build(Mlp mlp, DenseSetting setting);
 
     /** Weights this form of {@code mlp} holds: the nonzeros in CSR, the smaller network's weights when compacted. */
     public long parameters(Mlp mlp) {

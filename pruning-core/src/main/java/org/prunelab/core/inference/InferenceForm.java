@@ -15,6 +15,14 @@ public interface InferenceForm {
     int threads();
 
     /**
+     * How it uses its threads: "single" (one), "tiles" (batches shared out, {@link TiledForm}) or "blas-threads"
+     * (OpenBLAS's own threads inside each gemm).
+     */
+    default String way() {
+        return "single";
+    }
+
+    /**
      * Runs {@code rows} images (row-major, {@code rows * inputs} floats from {@code offset}) and writes the softmax
      * outputs, row-major [rows, classes], into {@code out} from {@code outOffset}. rows <= batchSize().
      */

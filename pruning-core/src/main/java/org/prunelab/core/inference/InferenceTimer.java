@@ -35,18 +35,10 @@ public final class InferenceTimer {
     }
 
     /**
-     * Two forms timed in alternating repetitions, and the ratio of {@code slow} to {@code fast} in each pair.
-     *
-     * @param speedup      median of the pairs' ratios slow / fast
-     * @param speedupLow   the smallest pair ratio: with n pairs, [low, high] holds the median ratio with probability
-     *                     1 - 2 / 2^n (98.4 % at the study's 7 repetitions), whatever the noise's distribution
-     * @param speedupHigh  the largest pair ratio
+     * Times {@code slow} (the dense baseline) and {@code fast} in pairs: slow-fast, then fast-slow, and so on. The
+     * result's thread count is the fast form's.
      */
-    public record Paired(Timing slow, Timing fast, double speedup, double speedupLow, double speedupHigh) {
-    }
-
-    /** Times {@code slow} (the dense baseline) and {@code fast} in pairs: slow-fast, then fast-slow, and so on. */
-    public Paired pair(InferenceForm slow, InferenceForm fast, float[] x, int count) {
+    public PairedTiming pair(InferenceForm slow, InferenceForm fast, float[] x, int count) {
         float[] outSlow = new float[count * slow.classes()];
         float[] outFast = new float[count * fast.classes()];
         for (int w = 0; w < warmups; w++) {
@@ -68,7 +60,8 @@ public final class InferenceTimer {
             ratios[r] = s[0][r] / f[0][r];
         }
         Arrays.sort(ratios);
-        return new Paired(timing(slow, s), timing(fast, f), median(ratios), ratios[0], ratios[repetitions - 1]);
+        return new PairedTiming(fast.threads(), timing(slow, s), timing(fast, f), median(ratios), ratios[0],
+                ratios[repetitions - 1]);
     }
 
     public Timing time(InferenceForm form, float[] x, int count) {
@@ -98,7 +91,7 @@ public final class InferenceTimer {
         Arrays.sort(wall);
         Arrays.sort(cpu);
         return new Timing(form.name(), form.batchSize(), form.threads(), repetitions, median(wall), wall[0],
-                wall[repetitions - 1], median(cpu), cpu[0], cpu[repetitions - 1]);
+                wall[repetitions - 1], median(cpu), cpu[0], cpu[repetitions - 1], form.way());
     }
 
     static double median(double[] sorted) {

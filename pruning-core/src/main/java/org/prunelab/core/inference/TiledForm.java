@@ -40,6 +40,11 @@ public final class TiledForm implements InferenceForm {
     }
 
     @Override
+    public String way() {
+        return "tiles";
+    }
+
+    @Override
     public int batchSize() {
         return parts.get(0).batchSize();
     }

@@ -57,6 +57,11 @@ public final class ResultLedger {
         return out;
     }
 
+    /** The key under which the pruner records a run's pruning, once all its variants are stored. */
+    public static String pruningKey(String runId) {
+        return "pruning/" + runId;
+    }
+
     private java.util.List<String> all() {
         try (var files = Files.list(dir)) {
             java.util.List<String> out = new java.util.ArrayList<>();
@@ -75,7 +80,7 @@ public final class ResultLedger {
         try {
             Path tmp = Files.createTempFile(dir, ".incoming-", ".tmp");
             try {
-                Files.writeString(tmp, json, StandardCharsets.UTF_8);
+                ArtifactStore.writeDurably(tmp, json.getBytes(StandardCharsets.UTF_8));
                 try {
                     Files.createLink(target, tmp);
                 } catch (FileAlreadyExistsException e) {

@@ -14,7 +14,8 @@ import org.bytedeco.openblas.global.openblas_nolapack;
 /**
  * OpenBLAS's single-precision gemm, called through the JDK's foreign-function API on memory segments. The library is
  * the one ND4J already ships and loads (through JavaCPP); calling it directly skips ND4J's per-op dispatch, which
- * dominated batch-64 training (see {@link GemmNetwork}). Row-major throughout.
+ * dominated batch-64 training (see {@link GemmNetwork}). Row-major throughout. The call is "critical" with heap access,
+ * so that inference can hand it Java arrays (the test set where it lies) without copying them to native memory.
  */
 public final class Blas {
     private static final int ROW_MAJOR = 101;
@@ -49,7 +50,7 @@ public final class Blas {
             ValueLayout f = ValueLayout.JAVA_FLOAT;
             ValueLayout p = ValueLayout.ADDRESS;
             sgemm = linker.downcallHandle(lib.find("cblas_sgemm").orElseThrow(),
-                    FunctionDescriptor.ofVoid(i, i, i, i, i, i, f, p, i, p, i, f, p, i), Linker.Option.critical(false));
+                    FunctionDescriptor.ofVoid(i, i, i, i, i, i, f, p, i, p, i, f, p, i), Linker.Option.critical(true));
             setThreads = linker.downcallHandle(lib.find("openblas_set_num_threads").orElseThrow(),
                     FunctionDescriptor.ofVoid(i));
             coreName = linker.downcallHandle(lib.find("openblas_get_corename").orElseThrow(),

@@ -51,6 +51,35 @@ class FastFormsTest {
         assertTrue(diff < TOLERANCE, fast.name() + " differs from dense by " + diff);
     }
 
+    private static InferenceForm compacted(Mlp pruned) {
+        return FastForm.COMPACT.build(pruned, new DenseSetting(64, 1, false));
+    }
+
+    @Test
+    void gemmFormMatchesTheNd4jDenseNetworkInEverySetting() {
+        float[] reference = new DenseNetwork(mlp, 64, 1).forwardAll(x, 150);
+        for (DenseSetting s : List.of(new DenseSetting(64, 1, false), new DenseSetting(100, 1, false),
+                new DenseSetting(64, 2, true), new DenseSetting(64, 2, false), new DenseSetting(32, 3, true))) {
+            InferenceForm form = s.build("dense", mlp);
+            assertEquals(s.threads(), form.threads(), s.toString());
+            assertEquals(s.threads() == 1 ? "single" : s.tiles() ? "tiles" : "blas-threads", form.way());
+            double diff = InferenceTimer.maxAbsDiff(reference, form.forwardAll(x, 150));
+            assertTrue(diff < TOLERANCE, s + " differs from the ND4J dense network by " + diff);
+        }
+    }
+
+    @Test
+    void fastFormsOnTwoThreadsGiveTheirOneThreadOutputs() {
+        Mlp weight = Method.WEIGHT.apply(mlp, 90, 0);
+        assertEquals(0.0, InferenceTimer.maxAbsDiff(
+                FastForm.CSR.build(weight, new DenseSetting(1, 1, false)).forwardAll(x, 150),
+                FastForm.CSR.build(weight, new DenseSetting(1, 2, true)).forwardAll(x, 150)));
+        Mlp neuron = Method.NEURON.apply(mlp, 70, 0);
+        InferenceForm two = FastForm.COMPACT.build(neuron, new DenseSetting(64, 2, true));
+        assertEquals(2, two.threads());
+        assertSameOutputs(neuron, two);
+    }
+
     @Test
     void denseMatchesDl4j() {
         float[] dense = new DenseNetwork(mlp, 64, 1).forwardAll(x, 150);
@@ -142,10 +171,10 @@ class FastFormsTest {
         Mlp compact = CompactedNetwork.compact(pruned);
         // 40 -> 20, 30 -> 15, 20 -> 10 neurons; each next layer loses the matching rows
         assertEquals(List.of(50, 20, 15, 10, 10), compact.sizes());
-        assertSameOutputs(pruned, CompactedNetwork.form(pruned, 64, 1));
+        assertSameOutputs(pruned, compacted(pruned));
         Mlp p99 = Method.NEURON.apply(mlp, 99, 0);
         assertEquals(List.of(50, 1, 1, 1, 10), CompactedNetwork.compact(p99).sizes());
-        assertSameOutputs(p99, CompactedNetwork.form(p99, 64, 1));
+        assertSameOutputs(p99, compacted(p99));
         assertEquals(mlp.sizes(), CompactedNetwork.compact(Method.NEURON.apply(mlp, 0, 0)).sizes());
     }
 
@@ -163,13 +192,13 @@ class FastFormsTest {
         Mlp withEmptyRows = new Mlp(layers);
         assertSameOutputs(withEmptyRows, new CsrNetwork(withEmptyRows));
         assertEquals(33, CompactedNetwork.compact(withEmptyRows).sizes().get(1));
-        assertSameOutputs(withEmptyRows, CompactedNetwork.form(withEmptyRows, 64, 1));
+        assertSameOutputs(withEmptyRows, compacted(withEmptyRows));
 
         Layer second = layers.get(1);
         layers.set(1, new Layer(second.in(), second.out(), new float[second.size()]));
         Mlp allZero = new Mlp(layers);
         assertSameOutputs(allZero, new CsrNetwork(allZero));
-        assertSameOutputs(allZero, CompactedNetwork.form(allZero, 64, 1));
+        assertSameOutputs(allZero, compacted(allZero));
         // every row's output is the uniform softmax of zero logits
         float[] out = new CsrNetwork(allZero).forwardAll(x, 150);
         assertEquals(0.1f, out[0], 1e-6f);

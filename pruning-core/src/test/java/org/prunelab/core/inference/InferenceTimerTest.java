@@ -55,13 +55,13 @@ class InferenceTimerTest {
         // warm-up pass first (the cost 0 entries), then dense 4, 8, 6, 4 ms and fast 2, 2, 3, 4 ms
         InferenceForm dense = form("dense", 0, 4_000_000, 8_000_000, 6_000_000, 4_000_000);
         InferenceForm fast = form("csr", 0, 2_000_000, 2_000_000, 3_000_000, 4_000_000);
-        InferenceTimer.Paired p = timer.pair(dense, fast, new float[10], 10);
+        PairedTiming p = timer.pair(dense, fast, new float[10], 10);
         assertEquals(List.of("dense", "csr", "dense", "csr", "csr", "dense", "dense", "csr", "csr", "dense"), calls);
         // pair ratios 2, 4, 2, 1: median 2, interval [1, 4]
         assertEquals(2.0, p.speedup(), 1e-9);
         assertEquals(1.0, p.speedupLow(), 1e-9);
         assertEquals(4.0, p.speedupHigh(), 1e-9);
-        assertEquals(5.0, p.slow().wallMedianMs(), 1e-9); // 4, 4, 6, 8
+        assertEquals(5.0, p.dense().wallMedianMs(), 1e-9); // 4, 4, 6, 8
         assertEquals(2.5, p.fast().wallMedianMs(), 1e-9); // 2, 2, 3, 4
         assertEquals(4, p.fast().repetitions());
     }
