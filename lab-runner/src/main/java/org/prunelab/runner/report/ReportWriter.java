@@ -127,6 +127,8 @@ public final class ReportWriter {
             }
         }
         c.getStyler().setYAxisLogarithmic(true);
+        // the curves rise to the right: the top left is free
+        c.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNW);
         return c;
     }
 

@@ -60,8 +60,16 @@ public final class CsrLayer {
     }
 
     CsrLayer(Layer layer, Kernel kernel) {
+        this(layer, java.util.stream.IntStream.range(0, layer.in()).toArray(), kernel);
+    }
+
+    /**
+     * @param inputs the layer's inputs held in the activation tile, in tile-row order: row u of the tile is input
+     *               {@code inputs[u]}. Inputs left out must have no nonzero weight.
+     */
+    CsrLayer(Layer layer, int[] inputs, Kernel kernel) {
         this.kernel = kernel;
-        this.in = layer.in();
+        this.in = inputs.length;
         this.out = layer.out();
         int nnz = (int) (layer.size() - layer.zeros());
         int perRow = nnz / out;
@@ -77,18 +85,35 @@ public final class CsrLayer {
             int to = Math.min(in, from + blockRows);
             for (int j = 0; j < out; j++) {
                 rowStart[b * (out + 1) + j] = p;
-                for (int i = from; i < to; i++) {
-                    float v = w[i * out + j];
+                for (int u = from; u < to; u++) {
+                    float v = w[inputs[u] * out + j];
                     if (v != 0f) {
-                        offsets[p] = i * TILE;
+                        offsets[p] = u * TILE;
                         vals[p++] = v;
                     }
                 }
             }
             rowStart[b * (out + 1) + out] = p;
         }
+        if (p != nnz) {
+            throw new IllegalArgumentException("inputs left out of the tile have nonzero weights");
+        }
     }
 
+    /** The inputs of {@code layer} that have a nonzero weight to some output, ascending. */
+    static int[] usedInputs(Layer layer) {
+        float[] w = layer.weights();
+        return java.util.stream.IntStream.range(0, layer.in()).filter(i -> {
+            for (int j = 0, at = i * layer.out(); j < layer.out(); j++) {
+                if (w[at + j] != 0f) {
+                    return true;
+                }
+            }
+            return false;
+        }).toArray();
+    }
+
+    /** Rows of the input tile: the inputs it reads. */
     public int in() {
         return in;
     }

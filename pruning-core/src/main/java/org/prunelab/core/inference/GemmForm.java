@@ -13,13 +13,16 @@ import org.prunelab.core.training.Blas;
  * read where it lies in the test set (no copy into native memory), ReLU runs in Java over the layer's output, and
  * nothing goes through ND4J's per-op dispatch. For the full network this is as fast as {@link DenseNetwork}; for
  * the small layers of a compacted network the per-call costs dominated there (a 97 % compacted network, 1 % of the
- * dense FLOPs, took 3.7x its FLOP share of the dense time).
+ * dense FLOPs, took 3.7x its FLOP share of the dense time). Layers with few outputs (those of heavily compacted
+ * networks, and the 10-way output layer) run on {@link SkinnyLayer}'s Java kernel instead of gemm.
  */
 public final class GemmForm extends FormShape {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
 
     private final int[] ins;
     private final int[] outs;
+    /** Per layer: the Java kernel for a layer with few outputs, or null for OpenBLAS's gemm. */
+    private final SkinnyLayer[] skinny;
     private final MemorySegment[] weights;
     private final float[][] activations;
     private final MemorySegment[] activationSegments;
@@ -37,14 +40,20 @@ public final class GemmForm extends FormShape {
         ins = new int[n];
         outs = new int[n];
         weights = new MemorySegment[n];
+        skinny = new SkinnyLayer[n];
         activations = new float[n][];
         activationSegments = new MemorySegment[n];
         for (int k = 0; k < n; k++) {
             Layer l = mlp.layer(k);
             ins[k] = l.in();
             outs[k] = l.out();
-            weights[k] = MemorySegment.ofArray(l.weights().clone()); // row-major [in, out]
-            activations[k] = new float[batchSize * l.out()];
+            if (SkinnyLayer.fits(l)) {
+                skinny[k] = new SkinnyLayer(l);
+                activations[k] = new float[batchSize * skinny[k].stride()];
+            } else {
+                weights[k] = MemorySegment.ofArray(l.weights().clone()); // row-major [in, out]
+                activations[k] = new float[batchSize * l.out()];
+            }
             activationSegments[k] = MemorySegment.ofArray(activations[k]);
         }
     }
@@ -63,19 +72,33 @@ public final class GemmForm extends FormShape {
 
     @Override
     public void forward(float[] x, int offset, int rows, float[] out, int outOffset) {
-        MemorySegment a = MemorySegment.ofArray(x).asSlice(4L * offset, 4L * rows * ins[0]);
+        // the layer's input: the batch where it lies in x, then each layer's output (rows `stride` floats apart)
+        float[] a = x;
+        int aOffset = offset;
+        int aStride = ins[0];
         int last = ins.length - 1;
         for (int k = 0; k <= last; k++) {
-            // Z [rows, out] = A [rows, in] W [in, out], all row-major
-            Blas.sgemm(false, false, rows, outs[k], ins[k], a, ins[k], weights[k], outs[k], 0f,
-                    activationSegments[k], outs[k]);
-            if (k < last) {
-                relu(activations[k], rows * outs[k]);
+            if (skinny[k] != null) {
+                skinny[k].multiply(a, aOffset, aStride, rows, activations[k], k < last);
+                aStride = skinny[k].stride();
+            } else {
+                // Z [rows, out] = A [rows, in] W [in, out], all row-major
+                MemorySegment in = MemorySegment.ofArray(a).asSlice(4L * aOffset,
+                        4L * ((long) (rows - 1) * aStride + ins[k]));
+                Blas.sgemm(false, false, rows, outs[k], ins[k], in, aStride, weights[k], outs[k], 0f,
+                        activationSegments[k], outs[k]);
+                if (k < last) {
+                    relu(activations[k], rows * outs[k]);
+                }
+                aStride = outs[k];
             }
-            a = activationSegments[k];
+            a = activations[k];
+            aOffset = 0;
         }
         int classes = classes();
-        System.arraycopy(activations[last], 0, out, outOffset, rows * classes);
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(a, r * aStride, out, outOffset + r * classes, classes);
+        }
         InferenceForm.softmax(out, outOffset, rows, classes);
     }
 

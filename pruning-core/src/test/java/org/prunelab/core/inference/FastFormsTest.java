@@ -69,6 +69,19 @@ class FastFormsTest {
     }
 
     @Test
+    void gemmFormMixesGemmAndSkinnyLayers() {
+        // 100 and 40 outputs: OpenBLAS's gemm; 30 (32 wide, two rows at a time), 12 (16 wide, four rows) and 5 then
+        // 10 (8 and 16 wide): skinny
+        Mlp mixed = randomMlp(13, 50, 100, 40, 30, 12, 5, 10);
+        float[] reference = new DenseNetwork(mixed, 64, 1).forwardAll(x, 150);
+        for (int batch : new int[]{64, 75}) { // 75: a batch whose last rows are computed one by one
+            double diff = InferenceTimer.maxAbsDiff(reference, new GemmForm("dense", mixed, batch, 1).forwardAll(x,
+                    150));
+            assertTrue(diff < TOLERANCE, "batch " + batch + " differs from the ND4J dense network by " + diff);
+        }
+    }
+
+    @Test
     void fastFormsOnTwoThreadsGiveTheirOneThreadOutputs() {
         Mlp weight = Method.WEIGHT.apply(mlp, 90, 0);
         assertEquals(0.0, InferenceTimer.maxAbsDiff(
@@ -193,6 +206,14 @@ class FastFormsTest {
         assertSameOutputs(withEmptyRows, new CsrNetwork(withEmptyRows));
         assertEquals(33, CompactedNetwork.compact(withEmptyRows).sizes().get(1));
         assertSameOutputs(withEmptyRows, compacted(withEmptyRows));
+
+        // inputs 0..9 read by no weight (MNIST's border pixels after heavy pruning): left out of the CSR input tile
+        float[] w0 = first.weights().clone();
+        java.util.Arrays.fill(w0, 0, 10 * first.out(), 0f);
+        List<Layer> unread = new ArrayList<>(mlp.layers());
+        unread.set(0, new Layer(first.in(), first.out(), w0));
+        assertEquals(first.in() - 10, CsrLayer.usedInputs(unread.get(0)).length);
+        assertSameOutputs(new Mlp(unread), new CsrNetwork(new Mlp(unread)));
 
         Layer second = layers.get(1);
         layers.set(1, new Layer(second.in(), second.out(), new float[second.size()]));
