@@ -183,9 +183,24 @@ class DashboardQueriesTest {
                 assertEquals(expected.get(key), Double.parseDouble(s.path("value").get(1).asText()), 0.0, key);
             }
         }
-        // 3 percentages x median, min and max
-        assertEquals(9, lab.prometheus.query("pruning_inference_seconds{run=\"" + RUN
-                + "\", method=\"weight\", form=\"csr\"}").size());
+        // 3 percentages x median, min and max x 1 and 2 threads
+        List<JsonNode> csr = lab.prometheus.query("pruning_inference_seconds{run=\"" + RUN
+                + "\", method=\"weight\", form=\"csr\"}");
+        assertEquals(18, csr.size());
+        assertEquals(List.of("1", "2"), csr.stream().map(s -> s.path("metric").path("threads").asText()).distinct()
+                .sorted().toList());
+        // a speed-up per method, percentage and thread count, each inside its pairs' interval
+        for (JsonNode s : lab.prometheus.query("pruning_speedup_ratio{run=\"" + RUN + "\"}")) {
+            var m = s.path("metric");
+            String same = String.format("{run=\"%s\", method=\"%s\", percentage=\"%s\", threads=\"%s\"}", RUN,
+                    m.path("method").asText(), m.path("percentage").asText(), m.path("threads").asText());
+            double x = Double.parseDouble(s.path("value").get(1).asText());
+            double low = Double.parseDouble(lab.prometheus.query("pruning_speedup_low_ratio" + same).get(0)
+                    .path("value").get(1).asText());
+            double high = Double.parseDouble(lab.prometheus.query("pruning_speedup_high_ratio" + same).get(0)
+                    .path("value").get(1).asText());
+            assertTrue(low <= x && x <= high, same + ": " + low + " <= " + x + " <= " + high);
+        }
     }
 
     /**
