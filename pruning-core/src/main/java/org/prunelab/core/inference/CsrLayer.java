@@ -208,7 +208,8 @@ public final class CsrLayer {
         }
     }
 
-    private static void store(FloatVector v, float[] y, int at, boolean relu) {
+    /** v into y from {@code at}, through ReLU if asked: the last step of every layer kernel of this package. */
+    static void store(FloatVector v, float[] y, int at, boolean relu) {
         (relu ? v.lanewise(VectorOperators.MAX, 0f) : v).intoArray(y, at);
     }
 }

@@ -1,7 +1,6 @@
 package org.prunelab.core.inference;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.prunelab.core.model.Layer;
 
@@ -177,6 +176,6 @@ final class SkinnyLayer {
     }
 
     private static void store(FloatVector v, float[] y, int at, boolean relu) {
-        (relu ? v.lanewise(VectorOperators.MAX, 0f) : v).intoArray(y, at);
+        CsrLayer.store(v, y, at, relu);
     }
 }
