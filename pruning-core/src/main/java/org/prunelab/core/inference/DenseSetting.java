@@ -50,7 +50,10 @@ public record DenseSetting(int batch, int threads, boolean tiles) {
      * {@code count} images, if fewer). Candidates close enough for noise to swap them are close in speed too.
      */
     public static DenseSetting fastest(Mlp mlp, List<Integer> batches, int threads, float[] x, int count) {
-        List<DenseSetting> candidates = candidates(batches, threads);
+        // OpenBLAS's threads help only layers that go through gemm: a network of skinny layers alone would run on
+        // one thread while counted as two (the 99 % compacted network timed slower "on 2 threads" than on 1)
+        List<DenseSetting> candidates = candidates(batches, threads).stream()
+                .filter(s -> s.threads() == 1 || s.tiles() || GemmForm.usesGemm(mlp)).toList();
         if (candidates.size() == 1) {
             return candidates.get(0);
         }

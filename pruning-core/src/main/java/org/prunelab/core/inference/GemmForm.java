@@ -58,6 +58,11 @@ public final class GemmForm extends FormShape {
         }
     }
 
+    /** Whether some layer of {@code mlp} goes through gemm (the others run on {@link SkinnyLayer}). */
+    public static boolean usesGemm(Mlp mlp) {
+        return mlp.layers().stream().anyMatch(l -> !SkinnyLayer.fits(l));
+    }
+
     @Override
     public String way() {
         return blasThreads > 1 ? "blas-threads" : "single";

@@ -82,6 +82,15 @@ class FastFormsTest {
     }
 
     @Test
+    void aNetworkOfSkinnyLayersIsNotOfferedOpenBlasThreads() {
+        Mlp skinny = randomMlp(17, 50, 30, 20, 10);
+        assertTrue(!GemmForm.usesGemm(skinny) && GemmForm.usesGemm(randomMlp(17, 50, 100, 10)));
+        DenseSetting two = DenseSetting.fastest(skinny, List.of(16, 32), 2, x, 150);
+        assertTrue(two.tiles(), "the Java kernel runs on the calling thread: only tiles use the second one, " + two);
+        assertEquals("tiles", two.build("compact", skinny).way());
+    }
+
+    @Test
     void fastFormsOnTwoThreadsGiveTheirOneThreadOutputs() {
         Mlp weight = Method.WEIGHT.apply(mlp, 90, 0);
         assertEquals(0.0, InferenceTimer.maxAbsDiff(
