@@ -133,7 +133,9 @@ public class EvaluationService {
         List<LayerCost> costs = form.costs(mlp);
         Mlp compacted = form.batched() ? CompactedNetwork.compact(mlp) : null;
         TimingPolicy policy = TimingPolicy.STUDY.with(config.warmups(), config.repetitions());
-        InferenceTimer timer = new InferenceTimer(policy);
+        // the check's passes below run both forms over the same images before each timing: the first warm-up
+        InferenceTimer timer = new InferenceTimer(timed == test.count() && policy.warmups() > 0
+                ? new TimingPolicy(policy.warmups() - 1, policy.repetitions()) : policy);
         Evaluation eval = null;
         double diff = 0;
         List<PairedTiming> timings = new ArrayList<>();
@@ -156,11 +158,8 @@ public class EvaluationService {
             if (eval == null) {
                 eval = Evaluation.ofOutputs(denseOut, test);
             }
-            // the check's passes above ran both forms over the same images: they were the first warm-up
-            TimingPolicy p = timed == test.count() && policy.warmups() > 0
-                    ? new TimingPolicy(policy.warmups() - 1, policy.repetitions()) : policy;
             // dense and fast repetitions alternate, so that drift lands on both sides of every pair's ratio
-            PairedTiming paired = new InferenceTimer(p).pair(dense, fast, test.pixels(), timed);
+            PairedTiming paired = timer.pair(dense, fast, test.pixels(), timed);
             timings.add(paired);
             LOG.infof("%s at %d thread(s): dense %.1f ms (%s, batch %d), %s %.1f ms (%s), speed-up %.2fx [%.2f, %.2f]",
                     v.key(), threads, paired.dense().wallMedianMs(), dense.way(), dense.batchSize(), fast.name(),

@@ -158,19 +158,10 @@ public final class InferenceBenchmark {
         return String.format(Locale.ROOT, "(%.2f-%.2f)", t.speedupAtLeast(), t.speedupAtMost());
     }
 
-    private static int fastestBatch(java.util.function.IntFunction<InferenceForm> make, float[] x, int n) {
-        InferenceTimer quick = new InferenceTimer(new TimingPolicy(1, 1));
-        int images = Math.min(n, 4000);
-        int best = DenseSetting.BATCHES.get(0);
-        double bestMs = Double.MAX_VALUE;
-        for (int b : DenseSetting.BATCHES) {
-            double ms = quick.time(make.apply(b), x, images).wallMedianMs();
-            if (ms < bestMs) {
-                bestMs = ms;
-                best = b;
-            }
-        }
-        return best;
+    /** The batch at which {@code make} runs fastest, searched as the evaluator searches its dense settings. */
+    private static int fastestBatch(java.util.function.Function<Integer, InferenceForm> make, float[] x, int n) {
+        return InferenceTimer.fastest(DenseSetting.BATCHES, make, x, DenseSetting.searchImages(DenseSetting.BATCHES,
+                1, n));
     }
 
     /** lscpu's model name, for the record: figures compare only within one machine. */

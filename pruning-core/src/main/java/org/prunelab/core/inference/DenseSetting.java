@@ -57,18 +57,13 @@ public record DenseSetting(int batch, int threads, boolean tiles) {
         if (candidates.size() == 1) {
             return candidates.get(0);
         }
+        return InferenceTimer.fastest(candidates, s -> s.build("dense", mlp), x, searchImages(batches, threads,
+                count));
+    }
+
+    /** Images a search times each candidate on: two batches' worth of the largest batch per thread, at most all. */
+    public static int searchImages(List<Integer> batches, int threads, int count) {
         int largest = batches.stream().mapToInt(Integer::intValue).max().orElseThrow();
-        int images = (int) Math.min(count, 2L * largest * threads);
-        InferenceTimer quick = new InferenceTimer(new TimingPolicy(1, 1));
-        DenseSetting best = null;
-        double bestMs = Double.MAX_VALUE;
-        for (DenseSetting s : candidates) {
-            double ms = quick.time(s.build("dense", mlp), x, images).wallMedianMs();
-            if (ms < bestMs) {
-                bestMs = ms;
-                best = s;
-            }
-        }
-        return best;
+        return (int) Math.min(count, 2L * largest * threads);
     }
 }

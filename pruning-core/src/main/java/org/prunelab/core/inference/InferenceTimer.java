@@ -64,6 +64,26 @@ public final class InferenceTimer {
                 ratios[repetitions - 1]);
     }
 
+    /**
+     * The candidate whose form gives the fastest pass over the first {@code images} of {@code x}: one warm-up and
+     * one timed pass each. Used to choose a batch size or a way to use the threads, where candidates close enough
+     * for noise to swap them are close in speed too.
+     */
+    public static <T> T fastest(java.util.List<T> candidates, java.util.function.Function<T, InferenceForm> make,
+                                float[] x, int images) {
+        InferenceTimer quick = new InferenceTimer(new TimingPolicy(1, 1));
+        T best = candidates.get(0);
+        double bestMs = Double.MAX_VALUE;
+        for (T c : candidates) {
+            double ms = quick.time(make.apply(c), x, images).wallMedianMs();
+            if (ms < bestMs) {
+                bestMs = ms;
+                best = c;
+            }
+        }
+        return best;
+    }
+
     public Timing time(InferenceForm form, float[] x, int count) {
         float[] out = new float[count * form.classes()];
         for (int w = 0; w < warmups; w++) {
