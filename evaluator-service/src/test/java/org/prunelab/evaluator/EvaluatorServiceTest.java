@@ -18,7 +18,11 @@ import org.junit.jupiter.api.Test;
 import org.prunelab.core.Json;
 import org.prunelab.core.events.EvaluationEvent;
 import org.prunelab.core.events.PrunedVariantEvent;
+import org.prunelab.core.events.StudyPlan;
 import org.prunelab.core.events.Topics;
+import org.prunelab.core.events.TrainingJob;
+import org.prunelab.core.events.TrainingRequest;
+import org.prunelab.core.pruning.Stage;
 import org.prunelab.core.inference.CompactedNetwork;
 import org.prunelab.core.model.Mlp;
 import org.prunelab.core.model.ModelArtifact;
@@ -72,18 +76,24 @@ class EvaluatorServiceTest {
         Sparsity s = Sparsity.of(pruned);
         String id = store.putModel(new ModelArtifact(pruned, manifest().pruned(new PruningInfo(trainedId, method, p, s))));
         // as the pruner does once all of a run's variants are stored
-        new ResultLedger(store.root()).recordIfAbsent(ResultLedger.pruningKey(run), "{}");
-        return new PrunedVariantEvent(run, trainedId, id, id, "mnist", method, p, s, 5, 2);
+        new ResultLedger(store.root()).recordIfAbsent(StudyPlan.pruningKey(run, 5), "{}");
+        return new PrunedVariantEvent(run, trainedId, id, id, "mnist", method, p, s, 5, 2, Stage.ONE_SHOT);
     }
 
     @Test
-    void nothingIsTimedBeforeTheRunsPruningIsRecorded() throws Exception {
+    void nothingIsTimedBeforeTheRunsTrainingAndPruningAreRecorded() throws Exception {
         String run = RUN + "-settle";
+        // the run's plan: its model and one fine-tuning to train, besides the pruning
+        ResultLedger ledger = new ResultLedger(store.root());
+        TrainingRequest plan = Json.read("{\"runId\":\"" + run + "\",\"seed\":5,\"methods\":[\"weight\"],"
+                + "\"percentages\":[50],\"fineTuneEpochs\":1}", TrainingRequest.class).complete();
+        ledger.recordIfAbsent(StudyPlan.planKey(run), Json.write(plan));
         Mlp pruned = Method.WEIGHT.apply(trained, 50, 0);
         Sparsity s = Sparsity.of(pruned);
         String id = store.putModel(new ModelArtifact(pruned, manifest().pruned(new PruningInfo(trainedId,
                 Method.WEIGHT, 50, s))));
-        PrunedVariantEvent v = new PrunedVariantEvent(run, trainedId, id, id, "mnist", Method.WEIGHT, 50, s, 5, 1);
+        PrunedVariantEvent v = new PrunedVariantEvent(run, trainedId, id, id, "mnist", Method.WEIGHT, 50, s, 5, 2,
+                Stage.ONE_SHOT);
         long start = System.nanoTime();
         java.util.concurrent.atomic.AtomicInteger before = new java.util.concurrent.atomic.AtomicInteger(-1);
         Thread pruner = Thread.ofPlatform().start(() -> {
@@ -92,14 +102,60 @@ class EvaluatorServiceTest {
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }
+            ledger.recordIfAbsent(StudyPlan.pruningKey(run, 5), "{}");
+            ledger.recordIfAbsent(StudyPlan.jobKey(TrainingJob.modelKey(run, 5)), "{}");
+            try {
+                Thread.sleep(1500); // pruned, but the fine-tuning still trains
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
             before.set(evaluations.received().size());
-            new ResultLedger(store.root()).recordIfAbsent(ResultLedger.pruningKey(run), "{}");
+            ledger.recordIfAbsent(StudyPlan.jobKey(PrunedVariantEvent.key(run, 5, Method.WEIGHT, 50,
+                    Stage.FINE_TUNED)), "{}");
         });
         assertNull(deliver(connector, Topics.PRUNED_VARIANTS, Json.write(v)));
         pruner.join();
-        assertEquals(0, before.get(), "evaluated before the pruning was recorded");
+        assertEquals(0, before.get(), "evaluated before the fine-tuning was recorded");
         assertEquals(1, evaluations.received().size());
-        assertTrue(System.nanoTime() - start >= 1_500_000_000L, "waited for the pruning record");
+        assertTrue(System.nanoTime() - start >= 3_000_000_000L, "waited for the pruning and training records");
+    }
+
+    @Test
+    void fineTunedAndFromScratchVariantsAreCheckedAgainstWhatTheirArtifactsSay() throws Exception {
+        String run = RUN + "-kinds";
+        ledgerSettled(run);
+        Mlp pruned = Method.WEIGHT.apply(trained, 50, 0);
+        Sparsity s = Sparsity.of(pruned);
+        PruningInfo info = new PruningInfo(trainedId, Method.WEIGHT, 50, s);
+        String prunedId = store.putModel(new ModelArtifact(pruned, manifest().pruned(info)));
+        String tunedId = store.putModel(new ModelArtifact(pruned, manifest().pruned(info)
+                .fineTuned(new TrainingConfig("mnist", List.of(24, 16), 1, 64, 1e-3, 5, 600), List.of())));
+        PrunedVariantEvent tuned = new PrunedVariantEvent(run, trainedId, tunedId, tunedId, "mnist", Method.WEIGHT,
+                50, s, 5, 4, Stage.FINE_TUNED);
+        assertNull(deliver(connector, Topics.PRUNED_VARIANTS, Json.write(tuned)));
+        EvaluationEvent e = Json.read(evaluations.received().get(0).getPayload(), EvaluationEvent.class);
+        assertEquals(Stage.FINE_TUNED, e.stage());
+        assertEquals(run + "/s5/weight/50/fine-tuned", e.key());
+        // the one-shot artifact announced as fine-tuned (or the reverse) is refused
+        assertRefused(connector, Topics.PRUNED_VARIANTS, Json.write(new PrunedVariantEvent(run, trainedId, prunedId,
+                prunedId, "mnist", Method.WEIGHT, 60, s, 5, 4, Stage.FINE_TUNED)), "is not the fine-tuned weight");
+
+        // a from-scratch network names no parent: its run, seed and percentage are checked
+        Mlp small = Networks.gaussian(6, 0.05, 784, 12, 8, 10);
+        TrainingConfig cfg = new TrainingConfig("mnist", List.of(12, 8), 1, 64, 1e-3, 5, 600);
+        String scratchId = store.putModel(new ModelArtifact(small, ModelManifest.trained(run, small, cfg, List.of())
+                .asScratchBaselineOf(new PruningInfo(null, Method.SCRATCH, 50, Sparsity.of(small)))));
+        PrunedVariantEvent scratch = new PrunedVariantEvent(run, trainedId, scratchId, scratchId, "mnist",
+                Method.SCRATCH, 50, Sparsity.of(small), 5, 4, Stage.ONE_SHOT);
+        assertNull(deliver(connector, Topics.PRUNED_VARIANTS, Json.write(scratch)));
+        assertEquals(2, evaluations.received().size());
+        assertRefused(connector, Topics.PRUNED_VARIANTS, Json.write(scratch).replace("\"seed\":5", "\"seed\":6"),
+                "is not the one-shot scratch 50.0% variant");
+    }
+
+    /** As the pruner does once a run's (seed 5's) variants are stored. */
+    private void ledgerSettled(String run) {
+        new ResultLedger(store.root()).recordIfAbsent(StudyPlan.pruningKey(run, 5), "{}");
     }
 
     @Test
@@ -152,7 +208,7 @@ class EvaluatorServiceTest {
     @Test
     void badVariantsAreNackedWithTheirReason() throws Exception {
         String good = Json.write(variant(RUN + "-bad", Method.WEIGHT, 50));
-        assertRefused(connector, Topics.PRUNED_VARIANTS, good.replace("\"percentage\":50.0", "\"percentage\":60.0"), "is not the weight 60.0% variant");
+        assertRefused(connector, Topics.PRUNED_VARIANTS, good.replace("\"percentage\":50.0", "\"percentage\":60.0"), "is not the one-shot weight 60.0% variant");
         assertRefused(connector, Topics.PRUNED_VARIANTS, good.replace("\"method\":\"weight\"", "\"method\":\"magic\""), "unknown pruning method 'magic'");
         assertRefused(connector, Topics.PRUNED_VARIANTS, good.replace("\"percentage\":50.0", "\"percentage\":120.0"), "must be in [0, 100)");
         assertRefused(connector, Topics.PRUNED_VARIANTS, good.replace("\"dataset\":\"mnist\"", "\"dataset\":\"imagenet\""), "unknown dataset");

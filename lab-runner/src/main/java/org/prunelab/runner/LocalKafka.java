@@ -91,8 +91,8 @@ public final class LocalKafka implements AutoCloseable {
 
     /** Creates the pipeline's topics up front, with {@link #PARTITIONS} partitions each. */
     public void createTopics() {
-        List<String> names = List.of(Topics.TRAINING_REQUESTS, Topics.TRAINING_PROGRESS, Topics.TRAINED_MODELS,
-                Topics.PRUNE_REQUESTS, Topics.PRUNED_VARIANTS, Topics.EVALUATIONS, Topics.DEAD_LETTERS);
+        List<String> names = List.of(Topics.TRAINING_REQUESTS, Topics.TRAINING_JOBS, Topics.TRAINING_PROGRESS,
+                Topics.TRAINED_MODELS, Topics.PRUNE_REQUESTS, Topics.PRUNED_VARIANTS, Topics.EVALUATIONS, Topics.DEAD_LETTERS);
         try (Admin admin = admin()) {
             var existing = admin.listTopics().names().get();
             var missing = names.stream().filter(n -> !existing.contains(n))

@@ -11,13 +11,14 @@ import org.prunelab.core.events.EvaluationEvent;
 import org.prunelab.core.events.TrainedModelEvent;
 import org.prunelab.core.inference.PairedTiming;
 import org.prunelab.core.pruning.Percentage;
+import org.prunelab.core.pruning.Stage;
 
 /** A run's results as a table: printed, and written as JSON and CSV. */
 public final class ResultsTable {
     private static final String CSV_HEADER = "run_id,dataset,model_id,method,percentage,sparsity,nonzero_parameters,"
             + "test_loss,test_accuracy,dense_ms_median,dense_ms_min,dense_ms_max,fast_form,fast_ms_median,fast_ms_min,"
             + "fast_ms_max,speedup,fast_max_abs_diff,threads,seed,speedup_low,speedup_high,dense_way,dense_batch,"
-            + "fast_way";
+            + "fast_way,stage";
 
     private ResultsTable() {
     }
@@ -30,22 +31,25 @@ public final class ResultsTable {
 
     public static String format(RunResults run) {
         StringBuilder b = new StringBuilder();
-        var t = run.trained();
-        if (t != null) {
+        for (var t : run.trainedModels()) {
             b.append(String.format(Locale.ROOT, "run %s: %s, %s, %d epoch(s), seed %d, trained accuracy %.4f (%.1f s/epoch)%n",
                     run.runId(), t.dataset(), t.sizes(), t.training().epochs(), t.training().seed(), t.testAccuracy(),
                     t.secondsPerEpoch()));
         }
-        List<Integer> threads = threadCounts(run.evaluations());
-        b.append(String.format(Locale.ROOT, "%-7s %5s %8s %8s %8s %-8s", "method", "pct", "sparsity", "loss",
+        List<EvaluationEvent> rows = run.evaluations();
+        if (SeedMeans.seeds(rows).size() > 1) {
+            return b.append(means(rows)).toString();
+        }
+        List<Integer> threads = threadCounts(rows);
+        b.append(String.format(Locale.ROOT, "%-9s %5s %8s %8s %8s %-8s", "method", "pct", "sparsity", "loss",
                 "accuracy", "fast"));
         for (int n : threads) {
             b.append(String.format(Locale.ROOT, " | %9s %9s %8s %-12s", "dense ms", "fast ms", "speed-up",
                     "pairs (" + n + "t)"));
         }
         b.append('\n');
-        for (EvaluationEvent e : run.evaluations()) {
-            b.append(String.format(Locale.ROOT, "%-7s %5s %8.4f %8.4f %8.4f %-8s", e.method().id(),
+        for (EvaluationEvent e : rows) {
+            b.append(String.format(Locale.ROOT, "%-9s %5s %8.4f %8.4f %8.4f %-8s", e.method().id() + e.stage().suffix(),
                     Percentage.label(e.percentage()), e.sparsity().overall(), e.testLoss(), e.testAccuracy(),
                     e.fastForm()));
             for (int n : threads) {
@@ -56,6 +60,40 @@ public final class ResultsTable {
             }
             b.append('\n');
         }
+        if (rows.stream().anyMatch(e -> e.stage() == Stage.FINE_TUNED)) {
+            b.append("(+ft: fine-tuned with its mask fixed)\n");
+        }
+        return b.toString();
+    }
+
+    /**
+     * The table of a run with several seeds: per method, stage and percentage the mean +- standard deviation over
+     * the seeds of loss and accuracy, and each thread count's median speed-up with the range over the seeds.
+     */
+    static String means(List<EvaluationEvent> rows) {
+        StringBuilder b = new StringBuilder();
+        List<Integer> threads = threadCounts(rows);
+        b.append(String.format(Locale.ROOT, "%-9s %5s %8s %17s %17s %5s", "method", "pct", "sparsity",
+                "loss (mean+-sd)", "accuracy (mean+-sd)", "seeds"));
+        for (int n : threads) {
+            b.append(String.format(Locale.ROOT, " | %-22s", "speed-up " + n + "t (seeds)"));
+        }
+        b.append('\n');
+        for (SeedMeans m : SeedMeans.of(rows)) {
+            b.append(String.format(Locale.ROOT, "%-9s %5s %8.4f %8.4f+-%-7.4f %8.4f+-%-8.4f %5d",
+                    m.method().id() + m.stage().suffix(), Percentage.label(m.percentage()), m.sparsity(), m.loss(),
+                    m.lossSd(), m.accuracy(), m.accuracySd(), m.seeds()));
+            List<EvaluationEvent> group = rows.stream().filter(e -> e.method() == m.method() && e.stage() == m.stage()
+                    && e.percentage() == m.percentage()).toList();
+            for (int n : threads) {
+                double[] x = group.stream().flatMap(e -> e.timing(n).stream()).mapToDouble(PairedTiming::speedup)
+                        .sorted().toArray();
+                b.append(String.format(Locale.ROOT, " | %-22s", x.length == 0 ? "-" : String.format(Locale.ROOT,
+                        "%.2fx (%.2f-%.2fx)", x[x.length / 2], x[0], x[x.length - 1])));
+            }
+            b.append('\n');
+        }
+        b.append("(+ft: fine-tuned with its mask fixed; sd: sample standard deviation over the seeds)\n");
         return b.toString();
     }
 
@@ -68,26 +106,31 @@ public final class ResultsTable {
         StringBuilder csv = new StringBuilder(CSV_HEADER).append('\n');
         for (EvaluationEvent e : rows) {
             for (PairedTiming p : e.timings()) {
-                csv.append(String.format(Locale.ROOT, "%s,%s,%s,%s,%s,%.6f,%d,%.6f,%.6f,%.3f,%.3f,%.3f,%s,%.3f,%.3f,%.3f,%.4f,%.3g,%d,%d,%.4f,%.4f,%s,%d,%s%n",
+                csv.append(String.format(Locale.ROOT, "%s,%s,%s,%s,%s,%.6f,%d,%.6f,%.6f,%.3f,%.3f,%.3f,%s,%.3f,%.3f,%.3f,%.4f,%.3g,%d,%d,%.4f,%.4f,%s,%d,%s,%s%n",
                         e.runId(), e.dataset(), e.modelId(), e.method().id(), Percentage.label(e.percentage()),
                         e.sparsity().overall(), e.fastParameters(), e.testLoss(), e.testAccuracy(),
                         p.dense().wallMedianMs(), p.dense().wallMinMs(), p.dense().wallMaxMs(), e.fastForm(),
                         p.fast().wallMedianMs(), p.fast().wallMinMs(), p.fast().wallMaxMs(), p.speedup(),
                         e.fastMaxAbsDiff(), p.threads(), e.seed(), p.speedupAtLeast(), p.speedupAtMost(),
-                        p.dense().way(), p.dense().batchSize(), p.fast().way()));
+                        p.dense().way(), p.dense().batchSize(), p.fast().way(), e.stage().id()));
             }
         }
         try {
             Files.createDirectories(dir);
-            Files.writeString(dir.resolve("results.json"), Json.pretty(new Document(run.trained(), rows)));
+            Files.writeString(dir.resolve("results.json"), Json.pretty(new Document(run.trained(), rows,
+                    run.trainedModels())));
             Files.writeString(dir.resolve("results.csv"), csv.toString());
         } catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }
     }
 
-    /** The JSON file: the trained model's event and every evaluation. */
-    public record Document(TrainedModelEvent trainedModel, List<EvaluationEvent> evaluations) {
+    /**
+     * The JSON file: the (first seed's) trained model's event, every evaluation, and every seed's model (absent in
+     * files written before seeds).
+     */
+    public record Document(TrainedModelEvent trainedModel, List<EvaluationEvent> evaluations,
+                           List<TrainedModelEvent> trainedModels) {
     }
 
     /** A run as written by {@link #write}, read back from its results.json. */
@@ -96,6 +139,9 @@ public final class ResultsTable {
             Document d = Json.read(Files.readString(resultsJson), Document.class);
             RunResults r = new RunResults(d.trainedModel().runId());
             r.add(d.trainedModel());
+            if (d.trainedModels() != null) {
+                d.trainedModels().forEach(r::add);
+            }
             for (EvaluationEvent e : d.evaluations()) {
                 r.add(e, Json.write(e));
             }

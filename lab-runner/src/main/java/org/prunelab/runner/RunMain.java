@@ -16,6 +16,7 @@ import org.prunelab.core.events.TrainingProgress;
 import org.prunelab.core.events.TrainingRequest;
 import org.prunelab.core.inference.TimingPolicy;
 import org.prunelab.core.model.Mlp;
+import org.prunelab.core.model.FineTuning;
 import org.prunelab.core.model.TrainingConfig;
 import org.prunelab.core.pruning.Method;
 import org.prunelab.core.pruning.Percentage;
@@ -35,14 +36,19 @@ public final class RunMain {
             usage: bin/run [--quick] [--dataset mnist|fashion-mnist] [--epochs %d] [--hidden %s]
                            [--percentages %s] [--methods weight,neuron(,global,random)] [--seed %d] [--train-limit N]
                            [--repetitions %d] [--warmups %d] [--kafka-port 9092] [--prometheus-port 9090 (0: none)]
-                           [--evaluators 1] [--keep-running] [--run-id ID] [--no-baseline] [--max-restarts %d]
+                           [--evaluators 1] [--trainers 1] [--keep-running] [--run-id ID] [--no-baseline]
+                           [--max-restarts %d] [--seeds 1,2,3] [--fine-tune [EPOCHS]] [--fine-tune-rate %s]
               --quick          %d epoch(s) on %,d training images and %d timing repetitions: a few minutes
             """, STUDY.epochs(), csv(STUDY.hiddenSizes()),
             csv(Percentage.DEFAULTS.stream().map(Percentage::label).toList()), STUDY.seed(),
             TimingPolicy.STUDY.repetitions(), TimingPolicy.STUDY.warmups(), Pipeline.DEFAULT_MAX_RESTARTS,
-            QUICK.epochs(), QUICK.trainLimit(), TimingPolicy.QUICK.repetitions()) + """
+            FineTuning.DEFAULT_LEARNING_RATE, QUICK.epochs(), QUICK.trainLimit(), TimingPolicy.QUICK.repetitions()) + """
               --no-baseline    skip the networks of the neuron-pruned sizes trained from scratch (trained by default)
               --evaluators N   run N evaluator instances in one consumer group (the topics have 4 partitions)
+              --trainers N     run N trainers in one consumer group sharing the training jobs, each with
+                               cores / N threads
+              --seeds S1,S2    run the whole study once per seed; results as mean +- sd over the seeds
+              --fine-tune [E]  also retrain every pruned variant with its mask fixed for E epochs (default %d)
               --keep-running   stay up after the first run for requests posted to the broker (Ctrl-C stops)
               --max-restarts N a service that exits is restarted (its work is still on its topic) up to N times
             or:    bin/run --results RUN_ID [--bootstrap 127.0.0.1:9092] [--store store] [--out runs]
@@ -52,7 +58,7 @@ public final class RunMain {
               checks a training request and posts it to a pipeline that is already running
             or:    bin/run --report runs/RUN_ID/results.json
               writes the report of a finished run again (charts, conclusions) from its results and the stored model
-            """;
+            """.formatted(FineTuning.DEFAULT_EPOCHS);
 
     private static String csv(List<?> values) {
         return values.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(","));
@@ -95,11 +101,24 @@ public final class RunMain {
         TrainingConfig d = a.flag("quick") ? QUICK : STUDY;
         return new TrainingRequest(a.get("run-id", null), a.get("dataset", d.dataset()),
                 a.getInt("epochs", d.epochs()), null,
-                a.has("hidden") ? ints(a.get("hidden", "")) : null, a.getLong("seed", d.seed()), null,
+                a.has("hidden") ? ints(a.get("hidden", "")) : null, a.has("seeds") ? null : a.getLong("seed", d.seed()),
+                null,
                 a.getInt("train-limit", d.trainLimit()),
                 a.has("methods") ? Arrays.stream(a.get("methods", "").split(",")).map(String::trim).map(Method::parse)
                         .toList() : null,
-                a.has("percentages") ? doubles(a.get("percentages", "")) : null, !a.flag("no-baseline")).complete();
+                a.has("percentages") ? doubles(a.get("percentages", "")) : null, !a.flag("no-baseline"),
+                a.has("seeds") ? longs(a.get("seeds", "")) : null, fineTuneEpochs(a),
+                a.has("fine-tune-rate") ? a.getDouble("fine-tune-rate", FineTuning.DEFAULT_LEARNING_RATE) : null)
+                .complete();
+    }
+
+    /** --fine-tune alone: the default epochs; --fine-tune E: E epochs; absent: none. */
+    private static Integer fineTuneEpochs(CliArgs a) {
+        if (!a.has("fine-tune")) {
+            return null;
+        }
+        String v = a.get("fine-tune", "");
+        return v.isEmpty() || v.equals("true") ? FineTuning.DEFAULT_EPOCHS : a.getInt("fine-tune", 0);
     }
 
     private static void run(CliArgs a, TrainingRequest request) {
@@ -111,12 +130,26 @@ public final class RunMain {
         env.put("LAB_TIMING_REPETITIONS", Integer.toString(a.getInt("repetitions", timing.repetitions())));
         Path runs = checkoutPath(a, "out", "runs");
         Duration timeout = Duration.ofMinutes(a.getInt("timeout-minutes", 180));
+        int trainers = a.getInt("trainers", 1);
+        if (trainers < 1) {
+            throw new IllegalArgumentException("--trainers must be 1 or more");
+        }
+        if (trainers > 1) {
+            // the trainers share the cores: each trains its jobs on its share of them
+            env.put("LAB_TRAINING_THREADS", Integer.toString(Math.max(1,
+                    Runtime.getRuntime().availableProcessors() / trainers)));
+        }
 
         System.out.println("starting Kafka (KRaft) and the three services ...");
         try (Pipeline pipeline = Pipeline.start(home, home.root().resolve(".work/pipeline"),
                 store(a), env, a.getInt("kafka-port", 9092), a.getInt("max-restarts", Pipeline.DEFAULT_MAX_RESTARTS));
              RunClient client = new RunClient(pipeline.bootstrap());
              LocalPrometheus prometheus = startPrometheus(a, pipeline)) {
+            for (int i = 2; i <= trainers; i++) {
+                // more trainers join the jobs' consumer group and share a study's networks
+                pipeline.startService("trainer-service-" + i);
+                pipeline.awaitReady("trainer-service-" + i, Duration.ofSeconds(120));
+            }
             for (int i = 2; i <= a.getInt("evaluators", 1); i++) {
                 // more evaluators join the same consumer group and share the variants' partitions
                 pipeline.startService("evaluator-service-" + i);
@@ -224,21 +257,23 @@ public final class RunMain {
     private static final class ProgressPrinter implements RunClient.Listener {
         @Override
         public void progress(TrainingProgress p) {
-            System.out.printf(Locale.ROOT, "[%s] %s epoch %d/%d: test loss %.4f, accuracy %.4f (%.1f s)%n", p.runId(),
-                    p.describesModel() ? TrainingProgress.MODEL : p.network(), p.epoch(), p.epochs(),
-                    p.metrics().testLoss(), p.metrics().testAccuracy(), p.metrics().seconds());
+            System.out.printf(Locale.ROOT, "[%s] %s%s epoch %d/%d: test loss %.4f, accuracy %.4f (%.1f s)%s%n",
+                    p.runId(), p.describesModel() ? TrainingProgress.MODEL : p.network(),
+                    p.seed() == null ? "" : " (seed " + p.seed() + ")", p.epoch(), p.epochs(), p.metrics().testLoss(),
+                    p.metrics().testAccuracy(), p.metrics().seconds(), p.trainer() == null ? "" : " on " + p.trainer());
         }
 
         @Override
         public void trained(TrainedModelEvent e) {
-            System.out.printf(Locale.ROOT, "[%s] model %s trained: accuracy %.4f; pruning into %d variants%n", e.runId(),
-                    e.modelId().substring(0, 12), e.testAccuracy(), e.expectedVariants());
+            System.out.printf(Locale.ROOT, "[%s] model %s (seed %d) trained: accuracy %.4f; the run has %d variants%n",
+                    e.runId(), e.modelId().substring(0, 12), e.seed(), e.testAccuracy(), e.expectedVariants());
         }
 
         @Override
         public void evaluated(EvaluationEvent e, RunResults run) {
-            System.out.printf(Locale.ROOT, "[%s] evaluated %d/%d: %s %s%% accuracy %.4f, %s %s%n", e.runId(),
-                    run.evaluations().size(), run.expected(), e.method().id(), Percentage.label(e.percentage()),
+            System.out.printf(Locale.ROOT, "[%s] evaluated %d/%d: %s%s %s%% seed %d accuracy %.4f, %s %s%n",
+                    e.runId(), run.evaluations().size(), run.expected(), e.method().id(), e.stage().suffix(),
+                    Percentage.label(e.percentage()), e.seed(),
                     e.testAccuracy(), e.fastForm(), e.timings().stream().map(t -> String.format(Locale.ROOT,
                             "%.2fx on %d thread(s)", t.speedup(), t.threads())).collect(
                             java.util.stream.Collectors.joining(", ")));
@@ -252,6 +287,10 @@ public final class RunMain {
 
     private static List<Integer> ints(String csv) {
         return Arrays.stream(csv.split(",")).map(String::trim).map(Integer::parseInt).toList();
+    }
+
+    private static List<Long> longs(String csv) {
+        return Arrays.stream(csv.split(",")).map(String::trim).map(Long::parseLong).toList();
     }
 
     private static List<Double> doubles(String csv) {

@@ -12,7 +12,8 @@ import org.prunelab.core.events.TrainingProgress;
 /** What a watcher has seen of one run so far. */
 public final class RunResults {
     private final String runId;
-    private TrainedModelEvent trained;
+    /** The trained model of each seed, by seed. */
+    private final Map<Long, TrainedModelEvent> trained = new java.util.TreeMap<>();
     private final List<TrainingProgress> progress = new ArrayList<>();
     /** By variant key: a redelivered evaluation never adds a row. */
     private final Map<String, EvaluationEvent> evaluations = new LinkedHashMap<>();
@@ -28,7 +29,7 @@ public final class RunResults {
     }
 
     synchronized void add(TrainedModelEvent e) {
-        trained = e;
+        trained.put(e.seed(), e);
         expected = e.expectedVariants();
     }
 
@@ -64,19 +65,31 @@ public final class RunResults {
         return runId;
     }
 
+    /** The model of the run's first seed (its request's seed, or the only one), once trained; else null. */
     public synchronized TrainedModelEvent trained() {
-        return trained;
+        for (TrainedModelEvent e : trained.values()) {
+            Long first = e.seeds().get(0);
+            if (trained.containsKey(first)) {
+                return trained.get(first);
+            }
+        }
+        return trained.isEmpty() ? null : trained.values().iterator().next();
+    }
+
+    /** Every seed's trained model so far, by seed. */
+    public synchronized List<TrainedModelEvent> trainedModels() {
+        return List.copyOf(trained.values());
     }
 
     public synchronized List<TrainingProgress> progress() {
         return List.copyOf(progress);
     }
 
-    /** Evaluations, one per variant, ordered by method then percentage. */
+    /** Evaluations, one per variant, ordered by method, stage, percentage and seed. */
     public synchronized List<EvaluationEvent> evaluations() {
         return evaluations.values().stream()
-                .sorted(Comparator.comparing(EvaluationEvent::method)
-                        .thenComparingDouble(EvaluationEvent::percentage))
+                .sorted(Comparator.comparing(EvaluationEvent::method).thenComparing(EvaluationEvent::stage)
+                        .thenComparingDouble(EvaluationEvent::percentage).thenComparingLong(EvaluationEvent::seed))
                 .toList();
     }
 

@@ -111,8 +111,9 @@ class PipelineEndToEndTest {
         Path reportDir = SharedPipeline.get().home.root().resolve("lab-runner/target/e2e/report-e2e-mnist");
         List<Path> files = ReportWriter.write(mnist, new ArtifactStore(SharedPipeline.get().store)
                 .getModel(mnist.trained().modelId()).mlp(), reportDir);
-        // 5 charts vs percentage, neuron-pruned vs from scratch, 3 per hidden layer (2 hidden layers), report.md
-        assertEquals(5 + 1 + 3 * 2 + 1, files.size());
+        // 6 charts (accuracy, accuracy vs removed, loss, time, speed-up, removed share), neuron-pruned vs from
+        // scratch, 3 per hidden layer (2 hidden layers), report.md
+        assertEquals(6 + 1 + 3 * 2 + 1, files.size());
         for (Path f : files) {
             byte[] head = java.util.Arrays.copyOf(readBytes(f), 8);
             if (f.toString().endsWith(".png")) {

@@ -21,6 +21,7 @@ import org.prunelab.core.events.EvaluationEvent;
 import org.prunelab.core.events.PrunedVariantEvent;
 import org.prunelab.core.events.Topics;
 import org.prunelab.core.pruning.Method;
+import org.prunelab.core.pruning.Stage;
 
 /**
  * Bad input, crashes and scale against the real broker: every bad record is dead-lettered with its reason and the
@@ -58,7 +59,7 @@ class ResilienceTest {
         Files.write(store.resolve(tamperedId + ".npz"), bytes);
 
         String goodVariant = Json.write(new PrunedVariantEvent("bad-v", modelId, variant.variantId(),
-                variant.variantId(), "mnist", Method.WEIGHT, 50, variant.sparsity(), 7, 1));
+                variant.variantId(), "mnist", Method.WEIGHT, 50, variant.sparsity(), 7, 1, Stage.ONE_SHOT));
         List<Bad> bad = List.of(
                 new Bad(Topics.TRAINING_REQUESTS, "{\"runId\": \"res-bad-1\", ", "invalid TrainingRequest JSON"),
                 new Bad(Topics.TRAINING_REQUESTS, "{\"runId\":\"bad-2\",\"epochs\":\"ten\"}", "invalid TrainingRequest JSON"),
@@ -82,7 +83,7 @@ class ResilienceTest {
                 new Bad(Topics.PRUNED_VARIANTS, goodVariant.replace("\"bad-v\"", "\"bad-v2\"").replace(variant.variantId() + "\",\"sha256", "/etc/passwd\",\"sha256"), "is not an artifact id"),
                 new Bad(Topics.PRUNED_VARIANTS, goodVariant.replace("\"bad-v\"", "\"bad-v3\"").replace(variant.variantId(), tamperedId), "is tampered"),
                 new Bad(Topics.PRUNED_VARIANTS, goodVariant.replace("\"bad-v\"", "\"bad-v4\"").replace("\"percentage\":50.0", "\"percentage\":120.0"), "must be in [0, 100)"),
-                new Bad(Topics.PRUNED_VARIANTS, goodVariant.replace("\"bad-v\"", "\"bad-v5\"").replace("\"percentage\":50.0", "\"percentage\":60.0"), "is not the weight 60.0% variant"));
+                new Bad(Topics.PRUNED_VARIANTS, goodVariant.replace("\"bad-v\"", "\"bad-v5\"").replace("\"percentage\":50.0", "\"percentage\":60.0"), "is not the one-shot weight 60.0% variant"));
         int before = lab.client.deadLetters().size();
         for (Bad b : bad) {
             lab.client.post(b.topic(), "bad", b.payload());
@@ -147,12 +148,16 @@ class ResilienceTest {
     @Order(4)
     void aKilledTrainerIsRestartedBySupervisionMidTrainingAndTheRunFinishesWithEveryResultOnce() {
         String run = "crash-trainer";
-        // several epochs of a wide network: killed after the first, the request is trained again from its start
+        // several epochs of a wide network: killed after the first, the job goes on from its last checkpoint
         lab.client.post(Topics.TRAINING_REQUESTS, run, wideRequest(run, 4, 6, "0,50,90"));
         RunResults r = lab.client.run(run);
         waitUntil(() -> !r.progress().isEmpty(), "training did not start");
         assertTrue(r.trained() == null, "still training when killed");
         killUnderSupervision("trainer-service", run, 6);
+        List<Integer> epochs = lab.client.run(run).progress().stream().map(p -> p.epoch()).sorted().toList();
+        System.out.printf("[supervision] epochs reported by the killed trainer's job: %s%n", epochs);
+        assertEquals(1, epochs.stream().filter(e -> e == 1).count(), "resumed, not trained from the start: " + epochs);
+        assertEquals(6, epochs.get(epochs.size() - 1));
     }
 
     /** Kills the service, lets the supervisor restart it, and counts the run's results. */

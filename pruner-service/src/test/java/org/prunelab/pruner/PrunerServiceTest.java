@@ -19,6 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.prunelab.core.Json;
 import org.prunelab.core.events.PrunedVariantEvent;
 import org.prunelab.core.events.Topics;
+import org.prunelab.core.events.TrainingJob;
+import org.prunelab.core.model.FineTuning;
 import org.prunelab.core.events.TrainedModelEvent;
 import org.prunelab.core.model.Mlp;
 import org.prunelab.core.model.ModelArtifact;
@@ -141,6 +143,45 @@ class PrunerServiceTest {
         String id = new ArtifactStore(config.storeDir()).putModel(new ModelArtifact(mlp,
                 ModelManifest.trained(runId, mlp, cfg, List.of())));
         return new TrainedModelEvent(runId, id, id, "mnist", mlp.sizes(), cfg, List.of(), 2.0, 0.2, 1.0,
-                Method.DEFAULTS, List.of(0.0, 50.0), false, "2026-01-01T00:00:00Z");
+                Method.DEFAULTS, List.of(0.0, 50.0), false, "2026-01-01T00:00:00Z", List.of(11L), FineTuning.NONE);
+    }
+
+    @Test
+    void aRunWithFineTuningGetsAJobPerVariantAndEachSeedsModelIsPrunedOnce() throws Exception {
+        InMemorySink<String> jobs = connector.sink(Topics.TRAINING_JOBS);
+        jobs.clear();
+        String run = RUN + "-ft";
+        TrainedModelEvent seed11 = storedModel(run);
+        FineTuning tuning = new FineTuning(2, 5e-4);
+        TrainedModelEvent asked = new TrainedModelEvent(run, seed11.modelId(), seed11.sha256(), "mnist",
+                seed11.sizes(), seed11.training(), List.of(), 2.0, 0.2, 1.0, List.of(Method.WEIGHT), List.of(50.0, 90.0),
+                false, "2026-01-01T00:00:00Z", List.of(11L, 12L), tuning);
+        assertEquals(2 * (2 + 2), asked.expectedVariants(), "2 seeds x (2 one-shot + 2 fine-tuned)");
+        assertNull(deliver(connector, Topics.TRAINED_MODELS, Json.write(asked)));
+        assertEquals(2, variants.received().size());
+        List<TrainingJob> tunings = jobs.received().stream().map(m -> Json.read(m.getPayload(), TrainingJob.class))
+                .toList();
+        assertEquals(List.of(run + "/s11/weight/50/fine-tuned", run + "/s11/weight/90/fine-tuned"),
+                tunings.stream().map(TrainingJob::key).toList());
+        PrunedVariantEvent first = Json.read(variants.received().get(0).getPayload(), PrunedVariantEvent.class);
+        assertEquals(first.variantId(), tunings.get(0).variantId(), "the job retrains the variant just pruned");
+        assertEquals(2, tunings.get(0).training().epochs());
+        assertEquals(5e-4, tunings.get(0).training().learningRate());
+        assertEquals(8, tunings.get(0).expectedVariants());
+
+        // the model of the run's other seed is pruned too (its own record), not answered from seed 11's
+        Mlp mlp = Networks.gaussian(12, 1, 784, 20, 12, 10);
+        TrainingConfig cfg12 = new TrainingConfig("mnist", List.of(20, 12), 1, 64, 1e-3, 12, 600);
+        String id12 = new ArtifactStore(config.storeDir()).putModel(new ModelArtifact(mlp,
+                ModelManifest.trained(run, mlp, cfg12, List.of())));
+        TrainedModelEvent seed12 = new TrainedModelEvent(run, id12, id12, "mnist", mlp.sizes(), cfg12, List.of(), 2.0,
+                0.2, 1.0, List.of(Method.WEIGHT), List.of(50.0, 90.0), false, "2026-01-01T00:00:00Z",
+                List.of(11L, 12L), tuning);
+        assertNull(deliver(connector, Topics.TRAINED_MODELS, Json.write(seed12)));
+        assertEquals(4, variants.received().size());
+        PrunedVariantEvent other = Json.read(variants.received().get(2).getPayload(), PrunedVariantEvent.class);
+        assertEquals(12L, other.seed());
+        assertEquals(id12, other.modelId());
+        assertEquals(4, jobs.received().size());
     }
 }

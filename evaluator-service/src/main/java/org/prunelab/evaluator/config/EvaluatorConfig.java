@@ -38,10 +38,10 @@ public interface EvaluatorConfig {
     int timingLimit();
 
     /**
-     * How long a variant waits for its run's pruning to finish before it is timed anyway (the pruner shares the
-     * CPU until then).
+     * How long a variant waits for its run's training and pruning to finish before it is timed anyway (trainers and
+     * pruner share the CPU until then): long enough for a study with seeds and fine-tuning.
      */
-    @WithDefault("10m")
+    @WithDefault("2h")
     java.time.Duration settleTimeout();
 
     /** Largest tolerated |fast - dense| in any output. */

@@ -14,6 +14,7 @@ import org.prunelab.core.data.Datasets;
 import org.prunelab.core.data.LabeledImages;
 import org.prunelab.core.events.EvaluationEvent;
 import org.prunelab.core.events.PrunedVariantEvent;
+import org.prunelab.core.events.StudyPlan;
 import org.prunelab.core.inference.CompactedNetwork;
 import org.prunelab.core.inference.DenseSetting;
 import org.prunelab.core.inference.FastForm;
@@ -24,8 +25,10 @@ import org.prunelab.core.inference.PairedTiming;
 import org.prunelab.core.inference.TimingPolicy;
 import org.prunelab.core.model.Mlp;
 import org.prunelab.core.model.ModelArtifact;
+import org.prunelab.core.model.ModelManifest;
 import org.prunelab.core.model.PruningInfo;
 import org.prunelab.core.pruning.Method;
+import org.prunelab.core.pruning.Stage;
 import org.prunelab.core.Json;
 import org.prunelab.core.store.ArtifactStore;
 import org.prunelab.core.store.ResultLedger;
@@ -117,15 +120,10 @@ public class EvaluationService {
     public EvaluationEvent evaluate(PrunedVariantEvent v) {
         Method method = v.method();
         ModelArtifact artifact = ModelArtifact.fromNpz(store.get(v.variantId(), v.sha256()));
-        PruningInfo info = artifact.manifest().pruning();
-        if (info == null || info.method() != method || info.percentage() != v.percentage()
-                || !info.parentArtifactId().equals(v.modelId())) {
-            throw new IllegalArgumentException("artifact " + v.variantId() + " is not the " + method.id() + " "
-                    + v.percentage() + "% variant of model " + v.modelId() + " that the event announces");
-        }
+        checkProvenance(v, artifact.manifest());
         LabeledImages test = testSets.computeIfAbsent(v.dataset(), datasets::test);
         Mlp mlp = artifact.mlp();
-        awaitPruned(v.runId());
+        awaitSettled(v.runId(), v.seed());
 
         int timed = config.timingLimit() > 0 ? Math.min(config.timingLimit(), test.count()) : test.count();
         FastForm form = method.fastForm();
@@ -172,37 +170,57 @@ public class EvaluationService {
         List<String> exported = form.export(mlp, provenance(v)).stream().map(store::put).toList();
         return new EvaluationEvent(v.runId(), v.modelId(), v.variantId(), v.dataset(), method, v.percentage(),
                 v.seed(), v.sparsity(), fastParams, eval.loss(), eval.accuracy(), form.id(), diff, timings,
-                v.expectedVariants(), instance, Instant.now().toString(), exported);
+                v.expectedVariants(), instance, Instant.now().toString(), exported, v.stage());
     }
 
     /**
-     * Waits until the pruner has stored all of the run's variants (its pruning record is written after the last),
-     * so that no pass is timed while the pruner prunes and writes on the other core: the from-scratch variants
-     * arrive before pruning starts. Up to {@code evaluator.settle-timeout}; then it times anyway and says so (a
-     * pruning that failed leaves no record).
+     * Refuses an artifact that is not the variant the event announces: a pruned or fine-tuned variant names its
+     * method, percentage and parent model; a from-scratch network, trained beside the model rather than from it, its
+     * run, seed and percentage.
      */
-    private void awaitPruned(String runId) {
-        String key = ResultLedger.pruningKey(runId);
-        if (ledger.find(key).isPresent()) {
+    private static void checkProvenance(PrunedVariantEvent v, ModelManifest manifest) {
+        PruningInfo info = manifest.pruning();
+        String kind = v.method() == Method.SCRATCH ? ModelManifest.SCRATCH
+                : v.stage() == Stage.FINE_TUNED ? ModelManifest.FINE_TUNED : ModelManifest.PRUNED;
+        boolean fits = info != null && kind.equals(manifest.kind()) && info.method() == v.method()
+                && info.percentage() == v.percentage()
+                && (v.method() == Method.SCRATCH
+                ? v.runId().equals(manifest.runId()) && manifest.training().seed() == v.seed()
+                : v.modelId().equals(info.parentArtifactId()));
+        if (!fits) {
+            throw new IllegalArgumentException("artifact " + v.variantId() + " is not the " + v.stage() + " "
+                    + v.method().id() + " " + v.percentage() + "% variant of model " + v.modelId()
+                    + " that the event announces");
+        }
+    }
+
+    /**
+     * Waits until the run's training and pruning are all done ({@link StudyPlan#settled}: every training job and
+     * every seed's pruning recorded), so that no pass is timed while a trainer or the pruner works on the same
+     * cores: the from-scratch and one-shot variants arrive while other networks of the run still train. Up to
+     * {@code evaluator.settle-timeout}; then it times anyway and says so (a job that failed leaves no record).
+     */
+    private void awaitSettled(String runId, long seed) {
+        if (StudyPlan.settled(ledger, runId, seed)) {
             return;
         }
-        LOG.infof("run %s: waiting for its pruning to finish before timing", runId);
+        LOG.infof("run %s: waiting for its training and pruning to finish before timing", runId);
         long start = System.nanoTime();
         long deadline = start + config.settleTimeout().toNanos();
-        while (ledger.find(key).isEmpty()) {
+        while (!StudyPlan.settled(ledger, runId, seed)) {
             if (System.nanoTime() - deadline > 0) {
-                LOG.warnf("run %s: no pruning record after %s; timing anyway, the pruner may share the CPU", runId,
-                        config.settleTimeout());
+                LOG.warnf("run %s: training or pruning not recorded after %s; timing anyway, they may share the CPU",
+                        runId, config.settleTimeout());
                 return;
             }
             try {
-                Thread.sleep(200);
+                Thread.sleep(500);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for run " + runId + "'s pruning", e);
+                throw new IllegalStateException("interrupted while waiting for run " + runId + " to settle", e);
             }
         }
-        LOG.infof("run %s: pruned; waited %.1f s", runId, (System.nanoTime() - start) / 1e9);
+        LOG.infof("run %s: trained and pruned; waited %.1f s", runId, (System.nanoTime() - start) / 1e9);
     }
 
     /**
@@ -226,6 +244,7 @@ public class EvaluationService {
         p.put("method", v.method().id());
         p.put("percentage", v.percentage());
         p.put("seed", v.seed());
+        p.put("stage", v.stage().id());
         p.put("modelId", v.modelId());
         p.put("variantId", v.variantId());
         return p;

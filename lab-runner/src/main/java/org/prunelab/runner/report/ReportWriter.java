@@ -23,6 +23,8 @@ import org.prunelab.core.inference.LayerCost;
 import org.prunelab.core.model.Mlp;
 import org.prunelab.core.pruning.Percentage;
 import org.prunelab.core.pruning.Method;
+import org.prunelab.core.pruning.Stage;
+import org.prunelab.runner.SeedMeans;
 import org.prunelab.runner.ResultsTable;
 import org.prunelab.runner.RunResults;
 
@@ -47,11 +49,17 @@ public final class ReportWriter {
         try {
             Files.createDirectories(dir);
             List<Path> files = new ArrayList<>();
-            List<EvaluationEvent> rows = run.evaluations();
-            files.add(save(vsPercentage("Test accuracy vs pruning percentage", "accuracy", rows,
-                    e -> e.testAccuracy()), dir, "accuracy"));
-            files.add(save(vsPercentage("Test loss vs pruning percentage", "cross-entropy", rows, e -> e.testLoss()),
-                    dir, "loss"));
+            List<EvaluationEvent> all = run.evaluations();
+            List<SeedMeans> means = SeedMeans.of(all);
+            List<Long> seeds = SeedMeans.seeds(all);
+            // times: the first seed's one-shot variants (the others run the same shapes)
+            List<EvaluationEvent> rows = all.stream().filter(e -> e.stage() == Stage.ONE_SHOT
+                    && (seeds.isEmpty() || e.seed() == seeds.get(0))).toList();
+            files.add(save(vsPercentage("Test accuracy vs pruning percentage" + over(seeds), "accuracy", means,
+                    SeedMeans::accuracy, SeedMeans::accuracySd), dir, "accuracy"));
+            files.add(save(vsPercentage("Test loss vs pruning percentage" + over(seeds), "cross-entropy", means,
+                    SeedMeans::loss, SeedMeans::lossSd), dir, "loss"));
+            files.add(save(accuracyVsRemoved(means, seeds), dir, "accuracy-vs-removed"));
             files.add(save(inferenceTime(rows), dir, "inference-time"));
             files.add(save(speedups(rows), dir, "speedup"));
             // each share prunes the whole model again: computed once, for the chart and the table
@@ -59,7 +67,7 @@ public final class ReportWriter {
             files.add(save(removedShare(shares), dir, "removed-share"));
             boolean withScratch = !method(rows, Method.SCRATCH).isEmpty();
             if (withScratch) {
-                files.add(save(scratchVersusNeuron(run.trained().testAccuracy(), rows), dir, "scratch-vs-neuron"));
+                files.add(save(scratchVersusNeuron(run, means), dir, "scratch-vs-neuron"));
             }
             List<LayerAnalysis> layers = LayerAnalysis.of(trained);
             for (LayerAnalysis l : layers) {
@@ -77,18 +85,61 @@ public final class ReportWriter {
     }
 
     interface Figure {
-        double of(EvaluationEvent e);
+        double of(SeedMeans m);
     }
 
-    private static XYChart vsPercentage(String title, String yTitle, List<EvaluationEvent> rows, Figure f) {
+    private static String over(List<Long> seeds) {
+        return seeds.size() > 1 ? " (mean +- sd over " + seeds.size() + " seeds)" : "";
+    }
+
+    /** A series per method and stage (fine-tuned dashed), with the seeds' standard deviation as error bars. */
+    private static XYChart vsPercentage(String title, String yTitle, List<SeedMeans> means, Figure f, Figure sd) {
         XYChart c = xy(title, yTitle);
         for (Method method : Method.pruning()) {
-            List<EvaluationEvent> m = method(rows, method);
-            if (!m.isEmpty()) {
-                c.addSeries(method.label(), m.stream().mapToDouble(EvaluationEvent::percentage).toArray(),
-                        m.stream().mapToDouble(f::of).toArray()).setMarker(SeriesMarkers.CIRCLE);
+            for (Stage stage : Stage.values()) {
+                List<SeedMeans> m = SeedMeans.of(means, method, stage);
+                if (!m.isEmpty()) {
+                    series(c, label(method, stage), m.stream().mapToDouble(SeedMeans::percentage).toArray(), m, f, sd,
+                            stage);
+                }
             }
         }
+        return c;
+    }
+
+    private static String label(Method method, Stage stage) {
+        return method.label() + (stage == Stage.FINE_TUNED ? ", fine-tuned" : "");
+    }
+
+    private static void series(XYChart c, String name, double[] x, List<SeedMeans> m, Figure f, Figure sd,
+                               Stage stage) {
+        double[] y = m.stream().mapToDouble(f::of).toArray();
+        double[] e = m.stream().mapToDouble(sd::of).toArray();
+        var s = java.util.Arrays.stream(e).anyMatch(v -> v > 0) ? c.addSeries(name, x, y, e) : c.addSeries(name, x, y);
+        s.setMarker(SeriesMarkers.CIRCLE);
+        if (stage == Stage.FINE_TUNED) {
+            s.setLineStyle(org.knowm.xchart.style.lines.SeriesLines.DASH_DASH);
+        }
+    }
+
+    /**
+     * Accuracy against the share of all the model's weights a variant no longer holds, for every method and stage
+     * and the from-scratch networks: neuron pruning removes whole rows too, so its percentages mean more removed.
+     */
+    private static XYChart accuracyVsRemoved(List<SeedMeans> means, List<Long> seeds) {
+        XYChart c = xy("Test accuracy vs share of all weights removed" + over(seeds), "accuracy");
+        c.setXAxisTitle("share of the model's weights removed");
+        for (Method method : Method.values()) {
+            for (Stage stage : Stage.values()) {
+                List<SeedMeans> m = SeedMeans.of(means, method, stage).stream()
+                        .filter(r -> !Double.isNaN(r.removed())).toList();
+                if (!m.isEmpty()) {
+                    series(c, label(method, stage), m.stream().mapToDouble(SeedMeans::removed).toArray(), m,
+                            SeedMeans::accuracy, SeedMeans::accuracySd, stage);
+                }
+            }
+        }
+        c.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideSW);
         return c;
     }
 
@@ -132,20 +183,24 @@ public final class ReportWriter {
         return c;
     }
 
-    /** Accuracy of neuron-pruned networks and of networks of the same sizes trained from scratch. */
-    private static XYChart scratchVersusNeuron(double unpruned, List<EvaluationEvent> rows) {
+    /** Accuracy of neuron-pruned networks and of networks of the same sizes trained from scratch (means). */
+    private static XYChart scratchVersusNeuron(RunResults run, List<SeedMeans> means) {
         XYChart c = xy("Neuron-pruned vs trained from scratch at the same sizes", "test accuracy");
-        List<EvaluationEvent> n = method(rows, Method.NEURON);
-        if (!n.isEmpty()) {
-            c.addSeries("neuron-pruned (no retraining)", pcts(n), n.stream().mapToDouble(e -> e.testAccuracy()).toArray())
-                    .setMarker(SeriesMarkers.CIRCLE);
+        for (Stage stage : Stage.values()) {
+            List<SeedMeans> n = SeedMeans.of(means, Method.NEURON, stage);
+            if (!n.isEmpty()) {
+                series(c, stage == Stage.ONE_SHOT ? "neuron-pruned (no retraining)" : "neuron-pruned, fine-tuned",
+                        n.stream().mapToDouble(SeedMeans::percentage).toArray(), n, SeedMeans::accuracy,
+                        SeedMeans::accuracySd, stage);
+            }
         }
         // at 0 % the from-scratch network is the trained model itself
-        List<EvaluationEvent> s = method(rows, Method.SCRATCH);
+        List<SeedMeans> s = SeedMeans.of(means, Method.SCRATCH, Stage.ONE_SHOT);
+        double unpruned = run.trainedModels().stream().mapToDouble(t -> t.testAccuracy()).average().orElse(Double.NaN);
         double[] x = java.util.stream.DoubleStream.concat(java.util.stream.DoubleStream.of(0), s.stream()
-                .mapToDouble(EvaluationEvent::percentage)).toArray();
+                .mapToDouble(SeedMeans::percentage)).toArray();
         double[] y = java.util.stream.DoubleStream.concat(java.util.stream.DoubleStream.of(unpruned), s.stream()
-                .mapToDouble(EvaluationEvent::testAccuracy)).toArray();
+                .mapToDouble(SeedMeans::accuracy)).toArray();
         c.addSeries("trained from scratch", x, y).setMarker(SeriesMarkers.DIAMOND);
         c.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideSW);
         return c;
@@ -218,12 +273,25 @@ public final class ReportWriter {
     private static String markdown(RunResults run, List<LayerAnalysis> layers, boolean withScratch,
                                    List<Share> shares) {
         StringBuilder b = new StringBuilder();
-        var t = run.trained();
         b.append("# Pruning report: run ").append(run.runId()).append("\n\n");
-        b.append(String.format(Locale.ROOT, "Model `%s` (%s), trained on %s for %d epoch(s), seed %d, batch %d, "
-                        + "learning rate %s: test accuracy %.4f, loss %.4f.%n%n", t.modelId(), t.sizes(), t.dataset(),
-                t.training().epochs(), t.training().seed(), t.training().batchSize(), t.training().learningRate(),
-                t.testAccuracy(), t.testLoss()));
+        for (var t : run.trainedModels()) {
+            b.append(String.format(Locale.ROOT, "Model `%s` (%s), trained on %s for %d epoch(s), seed %d, batch %d, "
+                            + "learning rate %s: test accuracy %.4f, loss %.4f.%n", t.modelId(), t.sizes(), t.dataset(),
+                    t.training().epochs(), t.training().seed(), t.training().batchSize(), t.training().learningRate(),
+                    t.testAccuracy(), t.testLoss()));
+        }
+        var t = run.trained();
+        if (t.fineTune().enabled()) {
+            b.append(String.format(Locale.ROOT, "%nEvery pruned variant was also fine-tuned: retrained with its mask "
+                    + "fixed (pruned weights stay zero) for %d epoch(s) at learning rate %s, and evaluated beside its "
+                    + "one-shot self.%n", t.fineTune().epochs(), t.fineTune().learningRate()));
+        }
+        if (run.trainedModels().size() > 1) {
+            b.append(String.format(Locale.ROOT, "%nAccuracies and losses are means over the %d seeds, with the "
+                    + "sample standard deviation as error bars; the analyses and timings are of seed %d's model.%n",
+                    run.trainedModels().size(), t.training().seed()));
+        }
+        b.append('\n');
         b.append("## Conclusions\n\n");
         for (String s : Conclusions.sentences(run.evaluations())) {
             b.append("- ").append(s).append('\n');
@@ -237,7 +305,8 @@ public final class ReportWriter {
                             : "spread unevenly, so some neurons hold far more of them than others"));
         }
         b.append("\n## Charts\n\n");
-        List<String> charts = new ArrayList<>(List.of("accuracy", "loss", "inference-time", "speedup", "removed-share"));
+        List<String> charts = new ArrayList<>(List.of("accuracy", "accuracy-vs-removed", "loss", "inference-time",
+                "speedup", "removed-share"));
         if (withScratch) {
             charts.add("scratch-vs-neuron");
         }
@@ -259,6 +328,22 @@ public final class ReportWriter {
             b.append("| ").append(Percentage.label(s.percentage())).append(" |");
             compared.forEach(m -> b.append(String.format(Locale.ROOT, " %.4f |", s.removed().get(m))));
             b.append('\n');
+        }
+        List<SeedMeans> global = SeedMeans.of(SeedMeans.of(run.evaluations()), Method.GLOBAL, Stage.ONE_SHOT);
+        if (!global.isEmpty()) {
+            int count = global.get(0).perLayerSparsity().size();
+            b.append("\n## Per-layer sparsity global pruning chose\n\nOne magnitude threshold over all hidden layers: "
+                    + "each layer's share of zeros is what its magnitudes earn (the output layer is never pruned).\n\n"
+                    + "| percentage |");
+            for (int k = 0; k < count; k++) {
+                b.append(" layer ").append(k).append(" |");
+            }
+            b.append("\n|---|").append("---|".repeat(count)).append('\n');
+            for (SeedMeans g : global) {
+                b.append("| ").append(Percentage.label(g.percentage())).append(" |");
+                g.perLayerSparsity().forEach(x -> b.append(String.format(Locale.ROOT, " %.4f |", x)));
+                b.append('\n');
+            }
         }
         b.append("\n## Per-layer cost of each form\n\nPer image: FLOPs count a multiply and an add per weight used; "
                 + "bytes are what the form holds (CSR: float32 values, int32 column indices and row pointers).\n");

@@ -13,12 +13,14 @@ import java.util.List;
 import org.jboss.logging.Logger;
 import org.prunelab.core.Json;
 import org.prunelab.core.events.PrunedVariantEvent;
+import org.prunelab.core.events.StudyPlan;
 import org.prunelab.core.model.Mlp;
 import org.prunelab.core.model.ModelArtifact;
 import org.prunelab.core.model.ModelManifest;
 import org.prunelab.core.model.PruningInfo;
 import org.prunelab.core.model.Sparsity;
 import org.prunelab.core.pruning.Method;
+import org.prunelab.core.pruning.Stage;
 import org.prunelab.core.store.ArtifactStore;
 import org.prunelab.core.store.ResultLedger;
 import org.prunelab.support.metrics.RunGauges;
@@ -84,12 +86,14 @@ public class PruningService {
             throw new IllegalArgumentException("artifact " + modelId + " is a " + parent.manifest().kind()
                     + " model; only trained models are pruned");
         }
-        String key = ResultLedger.pruningKey(runId);
+        // a run prunes the model of each of its seeds once
+        String key = StudyPlan.pruningKey(runId, parent.manifest().training().seed());
         var done = ledger.find(key);
         if (done.isPresent()) {
             PrunedRun recorded = Json.read(done.get(), PrunedRun.class);
             if (!recorded.answers(modelId, methods, percentages)) {
-                throw new IllegalArgumentException("run " + runId + " was already pruned from model "
+                throw new IllegalArgumentException("run " + runId + " (seed " + parent.manifest().training().seed()
+                    + ") was already pruned from model "
                         + recorded.modelId() + " with methods " + recorded.methods() + " at " + recorded.percentages()
                         + " %; post a re-prune with a new runId");
             }
@@ -115,7 +119,7 @@ public class PruningService {
                 String id = store.putModel(new ModelArtifact(pruned,
                         manifest.pruned(new PruningInfo(modelId, method, p, sparsity))));
                 variants.add(new PrunedVariantEvent(runId, modelId, id, id, manifest.dataset(), method, p,
-                        sparsity, manifest.training().seed(), expected));
+                        sparsity, manifest.training().seed(), expected, Stage.ONE_SHOT));
                 sample.stop(Timer.builder("pruner_pruning").description("Time to prune and store one variant")
                         .tag("method", method.id()).register(registry));
                 Counter.builder("pruner_variants_emitted").description("Pruned variants produced")

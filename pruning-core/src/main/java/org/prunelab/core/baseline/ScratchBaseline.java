@@ -34,9 +34,4 @@ public final class ScratchBaseline {
     public static List<Double> percentages(List<Double> percentages) {
         return percentages.stream().filter(p -> p > 0).toList();
     }
-
-    /** How many variants a run produces: every method at every percentage, plus the from-scratch networks. */
-    public static int expectedVariants(List<Method> methods, List<Double> percentages, boolean baseline) {
-        return methods.size() * percentages.size() + (baseline ? percentages(percentages).size() : 0);
-    }
 }

@@ -5,9 +5,12 @@ import java.util.Optional;
 import org.prunelab.core.inference.PairedTiming;
 import org.prunelab.core.model.Sparsity;
 import org.prunelab.core.pruning.Method;
+import org.prunelab.core.pruning.Stage;
 
 /**
- * Published to {@code evaluations} (key: run/method/percentage) once a variant is evaluated.
+ * Published to {@code evaluations} (key: {@link PrunedVariantEvent#key}) once a variant is evaluated.
+ *
+ * @param stage           one-shot or fine-tuned (older records: one-shot)
  *
  * @param fastForm        the id of the method's {@link Method#fastForm()}
  * @param fastMaxAbsDiff  largest |fast - dense| output over the test set (must be below 1e-4)
@@ -20,9 +23,11 @@ import org.prunelab.core.pruning.Method;
 public record EvaluationEvent(String runId, String modelId, String variantId, String dataset, Method method,
                               double percentage, long seed, Sparsity sparsity, long fastParameters, double testLoss,
                               double testAccuracy, String fastForm, double fastMaxAbsDiff, List<PairedTiming> timings,
-                              int expectedVariants, String evaluatedBy, String evaluatedAt, List<String> fastArtifacts) {
+                              int expectedVariants, String evaluatedBy, String evaluatedAt, List<String> fastArtifacts,
+                              Stage stage) {
 
     public EvaluationEvent {
+        stage = Stage.orOneShot(stage);
         // records written before timings were kept per thread count have none
         timings = timings == null ? List.of() : List.copyOf(timings);
     }
@@ -41,6 +46,6 @@ public record EvaluationEvent(String runId, String modelId, String variantId, St
     }
 
     public String key() {
-        return PrunedVariantEvent.key(runId, method, percentage);
+        return PrunedVariantEvent.key(runId, seed, method, percentage, stage);
     }
 }

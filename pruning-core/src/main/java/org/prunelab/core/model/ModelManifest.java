@@ -7,13 +7,15 @@ import java.util.List;
  * The JSON manifest stored inside every model artifact as {@code manifest.json}: enough to know what the
  * arrays are and where they came from without any other record.
  *
- * @param kind       "trained", "pruned" or "scratch" (a from-scratch baseline network)
+ * @param kind       "trained", "pruned", "fine-tuned" (a pruned variant retrained with its mask) or "scratch" (a
+ *                   from-scratch baseline network)
  * @param arrays     names of the npz arrays in layer order, each shape [in, out]
  * @param sizes      layer sizes from input to output
  * @param training   how the (parent) model was trained
  * @param history    per-epoch test figures of the (parent) model's training
  * @param pruning    for a pruned variant: parent, method, percentage and sparsity reached; for a from-scratch
- *                   network: the model it stands beside, method "scratch" and the percentage; null otherwise
+ *                   network: method "scratch" and the percentage (no parent: it trains beside the model, not from
+ *                   it); null otherwise
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ModelManifest(int formatVersion, String kind, String runId, List<String> arrays, List<Integer> sizes,
@@ -24,6 +26,8 @@ public record ModelManifest(int formatVersion, String kind, String runId, List<S
     public static final String PRUNED = "pruned";
     /** A network of a pruned size trained from scratch; its {@code pruning} names the model it is the baseline of. */
     public static final String SCRATCH = "scratch";
+    /** A pruned variant retrained with its mask fixed; its {@code pruning} is the variant's, its training the tuning's. */
+    public static final String FINE_TUNED = "fine-tuned";
 
     public static ModelManifest trained(String runId, Mlp mlp, TrainingConfig training, List<EpochMetrics> history) {
         return new ModelManifest(FORMAT_VERSION, TRAINED, runId, arrayNames(mlp.layers().size()), mlp.sizes(),
@@ -40,6 +44,12 @@ public record ModelManifest(int formatVersion, String kind, String runId, List<S
     public ModelManifest asScratchBaselineOf(PruningInfo info) {
         return new ModelManifest(FORMAT_VERSION, SCRATCH, runId, arrays, sizes, hiddenActivation, outputActivation,
                 bias, dataset, training, history, info);
+    }
+
+    /** The manifest of a fine-tuned variant: the pruned variant's provenance, the fine-tuning's training. */
+    public ModelManifest fineTuned(TrainingConfig tuning, List<EpochMetrics> tuningHistory) {
+        return new ModelManifest(FORMAT_VERSION, FINE_TUNED, runId, arrays, sizes, hiddenActivation, outputActivation,
+                bias, dataset, tuning, List.copyOf(tuningHistory), pruning);
     }
 
     public static List<String> arrayNames(int layers) {

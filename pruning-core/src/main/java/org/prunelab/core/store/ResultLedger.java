@@ -57,11 +57,6 @@ public final class ResultLedger {
         return out;
     }
 
-    /** The key under which the pruner records a run's pruning, once all its variants are stored. */
-    public static String pruningKey(String runId) {
-        return "pruning/" + runId;
-    }
-
     private java.util.List<String> all() {
         try (var files = Files.list(dir)) {
             java.util.List<String> out = new java.util.ArrayList<>();

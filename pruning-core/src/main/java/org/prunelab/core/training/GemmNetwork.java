@@ -218,6 +218,32 @@ final class GemmNetwork implements AutoCloseable {
         return out;
     }
 
+    /** The weights, Adam's moments and step count, copied out: what a checkpoint keeps. */
+    TrainingCheckpoint checkpoint(int epoch, List<org.prunelab.core.model.EpochMetrics> history, double seconds) {
+        List<float[]> ms = new ArrayList<>();
+        List<float[]> vs = new ArrayList<>();
+        for (int k = 0; k < layers; k++) {
+            ms.add(m[k].toArray(ValueLayout.JAVA_FLOAT));
+            vs.add(v[k].toArray(ValueLayout.JAVA_FLOAT));
+        }
+        return new TrainingCheckpoint(epoch, mlp(), ms, vs, iteration, history, seconds);
+    }
+
+    /** Goes on from a checkpoint of a network of the same sizes: its weights, moments and step count. */
+    void restore(TrainingCheckpoint c) {
+        if (!c.weights().sizes().equals(java.util.Arrays.stream(s).boxed().toList())) {
+            throw new IllegalArgumentException("checkpoint of a " + c.weights().sizes() + " network for a "
+                    + java.util.Arrays.toString(s) + " one");
+        }
+        for (int k = 0; k < layers; k++) {
+            int n = s[k] * s[k + 1];
+            MemorySegment.copy(c.weights().layer(k).weights(), 0, w[k], ValueLayout.JAVA_FLOAT, 0, n);
+            MemorySegment.copy(c.m().get(k), 0, m[k], ValueLayout.JAVA_FLOAT, 0, n);
+            MemorySegment.copy(c.v().get(k), 0, v[k], ValueLayout.JAVA_FLOAT, 0, n);
+        }
+        iteration = c.iteration();
+    }
+
     Mlp mlp() {
         List<Layer> out = new ArrayList<>();
         for (int k = 0; k < layers; k++) {

@@ -21,6 +21,10 @@ public final class MlpTrainer {
 
         default void epoch(EpochMetrics metrics) {
         }
+
+        /** The training goes on from a checkpoint saved after {@code epoch}. */
+        default void resumed(int epoch) {
+        }
     }
 
     public record Result(Mlp mlp, List<EpochMetrics> history, double secondsPerEpoch) {
@@ -45,10 +49,20 @@ public final class MlpTrainer {
     }
 
     public Result train(TrainingConfig config, LabeledImages train, LabeledImages test, Progress progress) {
+        return train(config, train, test, progress, TrainingCheckpoint.Keeper.NONE);
+    }
+
+    /**
+     * Trains from the seed's initial weights, or goes on from the keeper's last checkpoint, saving one after every
+     * epoch: a training stopped half-way and started again with the same keeper ends with the same weights as one
+     * that never stopped.
+     */
+    public Result train(TrainingConfig config, LabeledImages train, LabeledImages test, Progress progress,
+                        TrainingCheckpoint.Keeper checkpoints) {
         LabeledImages data = data(config, train);
         try (TrainingEngine.Session session = engine.open(config.layerSizes(data.features(), data.classes()),
                 config.batchSize(), config.learningRate(), config.seed(), threads)) {
-            return train(session, config, data, test, progress);
+            return train(session, config, data, test, progress, checkpoints);
         }
     }
 
@@ -63,6 +77,12 @@ public final class MlpTrainer {
      */
     public Result train(Mlp initial, List<float[]> masks, TrainingConfig config, LabeledImages train,
                         LabeledImages test, Progress progress) {
+        return train(initial, masks, config, train, test, progress, TrainingCheckpoint.Keeper.NONE);
+    }
+
+    /** As above, going on from the keeper's last checkpoint if there is one, and saving one after every epoch. */
+    public Result train(Mlp initial, List<float[]> masks, TrainingConfig config, LabeledImages train,
+                        LabeledImages test, Progress progress, TrainingCheckpoint.Keeper checkpoints) {
         LabeledImages data = data(config, train);
         List<Integer> sizes = initial.sizes();
         if (!sizes.equals(config.layerSizes(data.features(), data.classes()))) {
@@ -86,7 +106,7 @@ public final class MlpTrainer {
         }
         try (TrainingEngine.Session session = TrainingEngine.gemm(initial, masks, config.batchSize(),
                 config.learningRate(), threads)) {
-            return train(session, config, data, test, progress);
+            return train(session, config, data, test, progress, checkpoints);
         }
     }
 
@@ -120,7 +140,7 @@ public final class MlpTrainer {
     }
 
     private Result train(TrainingEngine.Session net, TrainingConfig config, LabeledImages data, LabeledImages test,
-                         Progress progress) {
+                         Progress progress, TrainingCheckpoint.Keeper checkpoints) {
 
         // the shuffle has its own generator from the same seed, so a run is reproducible end to end
         Random shuffle = new Random(config.seed());
@@ -128,7 +148,19 @@ public final class MlpTrainer {
         int batches = (data.count() + config.batchSize() - 1) / config.batchSize();
         List<EpochMetrics> history = new ArrayList<>();
         double trainingSeconds = 0;
-        for (int epoch = 1; epoch <= config.epochs(); epoch++) {
+        int first = 1;
+        var resume = checkpoints.latest().filter(c -> c.epoch() <= config.epochs());
+        if (resume.isPresent() && net.restore(resume.get())) {
+            TrainingCheckpoint c = resume.get();
+            for (int e = 1; e <= c.epoch(); e++) {
+                shuffle(order, shuffle); // the epochs done drew these orders: the next draws as if never stopped
+            }
+            history.addAll(c.history());
+            trainingSeconds = c.seconds();
+            first = c.epoch() + 1;
+            progress.resumed(c.epoch());
+        }
+        for (int epoch = first; epoch <= config.epochs(); epoch++) {
             long start = System.nanoTime();
             shuffle(order, shuffle);
             double lossSum = 0;
@@ -145,6 +177,10 @@ public final class MlpTrainer {
             Evaluation eval = net.evaluate(test);
             EpochMetrics m = new EpochMetrics(epoch, lossSum / data.count(), eval.loss(), eval.accuracy(), seconds);
             history.add(m);
+            TrainingCheckpoint c = epoch < config.epochs() ? net.checkpoint(epoch, history, trainingSeconds) : null;
+            if (c != null) {
+                checkpoints.save(c); // none after the last epoch: the result itself is recorded next
+            }
             progress.epoch(m);
         }
         return new Result(net.mlp(), history, trainingSeconds / config.epochs());

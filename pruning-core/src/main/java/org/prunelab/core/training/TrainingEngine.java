@@ -86,6 +86,18 @@ public enum TrainingEngine {
             }
 
             @Override
+            public TrainingCheckpoint checkpoint(int epoch, List<org.prunelab.core.model.EpochMetrics> history,
+                                                 double seconds) {
+                return net.checkpoint(epoch, history, seconds);
+            }
+
+            @Override
+            public boolean restore(TrainingCheckpoint c) {
+                net.restore(c);
+                return true;
+            }
+
+            @Override
             public void close() {
                 net.close();
                 team.close();
@@ -123,6 +135,17 @@ public enum TrainingEngine {
         Evaluation evaluate(LabeledImages test);
 
         Mlp mlp();
+
+        /** Where the training stands after {@code epoch}; null when the engine cannot resume (DL4J). */
+        default TrainingCheckpoint checkpoint(int epoch, List<org.prunelab.core.model.EpochMetrics> history,
+                                              double seconds) {
+            return null;
+        }
+
+        /** Goes on from a checkpoint; false when the engine cannot (then it starts afresh). */
+        default boolean restore(TrainingCheckpoint c) {
+            return false;
+        }
 
         @Override
         void close();

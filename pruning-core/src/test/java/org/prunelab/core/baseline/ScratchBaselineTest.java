@@ -50,8 +50,5 @@ class ScratchBaselineTest {
     void countsAndNames() {
         List<Double> p = List.of(0.0, 50.0, 90.0);
         assertEquals(List.of(50.0, 90.0), ScratchBaseline.percentages(p));
-        assertEquals(6, ScratchBaseline.expectedVariants(Method.DEFAULTS, p, false));
-        assertEquals(8, ScratchBaseline.expectedVariants(Method.DEFAULTS, p, true));
-        assertEquals(3, ScratchBaseline.expectedVariants(List.of(Method.NEURON), p, false));
     }
 }

@@ -13,7 +13,7 @@ class TrainingProgressTest {
 
     @Test
     void namesTheNetworkAndKeepsTheJsonToItsFields() {
-        String json = Json.write(new TrainingProgress("r", "mnist", "scratch 50%", 3, 10, M));
+        String json = Json.write(new TrainingProgress("r", "mnist", "scratch 50%", 3, 10, M, 7L, "trainer-1"));
         assertTrue(json.contains("\"network\":\"scratch 50%\""), json);
         assertFalse(json.contains("describesModel"), json);
         TrainingProgress back = Json.read(json, TrainingProgress.class);
@@ -27,6 +27,6 @@ class TrainingProgressTest {
                 + "\"metrics\":{\"epoch\":1,\"trainLoss\":0.2,\"testLoss\":0.1,\"testAccuracy\":0.96,\"seconds\":35}}",
                 TrainingProgress.class);
         assertTrue(old.describesModel());
-        assertTrue(new TrainingProgress("r", "mnist", TrainingProgress.MODEL, 1, 2, M).describesModel());
+        assertTrue(new TrainingProgress("r", "mnist", TrainingProgress.MODEL, 1, 2, M, null, null).describesModel());
     }
 }

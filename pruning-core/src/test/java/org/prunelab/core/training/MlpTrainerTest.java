@@ -93,4 +93,56 @@ class MlpTrainerTest {
             assertThrows(IllegalArgumentException.class, () -> trainer.train(bad, data, data, new MlpTrainer.Progress() { }));
         }
     }
+
+    @Test
+    void aTrainingStoppedAfterAnEpochGoesOnFromItsCheckpointToTheSameWeights(@org.junit.jupiter.api.io.TempDir
+                                                                             java.nio.file.Path dir) {
+        LabeledImages train = blobs(1500, 1);
+        LabeledImages test = blobs(300, 2);
+        TrainingConfig cfg = new TrainingConfig("blobs", List.of(12, 8), 3, 32, 1e-2, 5, 0);
+        MlpTrainer.Result whole = new MlpTrainer(10).train(cfg, train, test, new MlpTrainer.Progress() { });
+
+        var store = new org.prunelab.core.store.CheckpointStore(dir);
+        List<String> notes = new java.util.ArrayList<>();
+        TrainingCheckpoint.Keeper keeper = store.of("run/s5/model", cfg, notes::add);
+        // killed after its second epoch (the checkpoint is saved before the epoch is reported)
+        RuntimeException killed = assertThrows(RuntimeException.class, () -> new MlpTrainer(10).train(cfg, train,
+                test, new MlpTrainer.Progress() {
+                    @Override
+                    public void epoch(org.prunelab.core.model.EpochMetrics m) {
+                        if (m.epoch() == 2) {
+                            throw new RuntimeException("killed");
+                        }
+                    }
+                }, keeper));
+        assertEquals("killed", killed.getMessage());
+        assertEquals(2, keeper.latest().orElseThrow().epoch());
+
+        int[] resumedAfter = {0};
+        List<Integer> epochs = new java.util.ArrayList<>();
+        MlpTrainer.Result resumed = new MlpTrainer(10).train(cfg, train, test, new MlpTrainer.Progress() {
+            @Override
+            public void resumed(int epoch) {
+                resumedAfter[0] = epoch;
+            }
+
+            @Override
+            public void epoch(org.prunelab.core.model.EpochMetrics m) {
+                epochs.add(m.epoch());
+            }
+        }, keeper);
+        assertEquals(2, resumedAfter[0]);
+        assertEquals(List.of(3), epochs, "only the epoch not done is trained");
+        assertEquals(whole.mlp(), resumed.mlp(), "the same weights as a training that never stopped");
+        assertEquals(3, resumed.history().size());
+        assertEquals(whole.last().testAccuracy(), resumed.last().testAccuracy(), 1e-12);
+        assertTrue(notes.isEmpty(), notes.toString());
+
+        // another job's (or another configuration's) checkpoint is not used: that training starts afresh
+        TrainingConfig other = new TrainingConfig("blobs", List.of(12, 8), 3, 32, 1e-3, 5, 0);
+        assertTrue(store.of("run/s5/model", other, notes::add).latest().isEmpty());
+        assertTrue(notes.get(0).contains("not used"), notes.toString());
+        store.delete("run/s5/model");
+        assertTrue(keeper.latest().isEmpty());
+    }
 }

@@ -18,19 +18,20 @@ public interface TrainerConfig {
     String engine();
 
     /**
-     * Threads training uses: the gemm engine's team (2 uses both cores of this project's machines: 6.1 s per MNIST
-     * epoch against 11 s on one), or ND4J's native threads for dl4j (where 1 was fastest on 2 cores).
+     * Threads one job's training uses: the gemm engine's team (2 uses both cores of this project's machines: 6.1 s
+     * per MNIST epoch against 11 s on one), or ND4J's native threads for dl4j (where 1 was fastest on 2 cores). With
+     * N trainers on one machine, cores / N each (bin/run sets it).
      */
     @WithDefault("2")
     int threads();
 
     /**
-     * From-scratch networks trained side by side, each with threads / lanes threads: the small ones cannot use two
-     * cores in one training. Measured (MNIST epoch, 2 threads): the nine networks took 1.74x the model's time one
-     * after another, 1.21x on two lanes.
+     * How long a job's lease lives without being renewed before another trainer takes the job over (its holder
+     * renews it four times as often while it trains): the time a killed trainer's job waits when another trainer
+     * was already handed its record.
      */
-    @WithDefault("2")
-    int lanes();
+    @WithDefault("20s")
+    java.time.Duration leaseTimeout();
 
     /** How often, in batches, training progress is logged and counted. */
     @WithDefault("100")

@@ -7,15 +7,17 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 import org.prunelab.core.Json;
-import org.prunelab.core.baseline.ScratchBaseline;
 import org.prunelab.core.data.Datasets;
 import org.prunelab.core.data.LabeledImages;
-import org.prunelab.core.events.PrunedVariantEvent;
+import org.prunelab.core.events.JobKind;
+import org.prunelab.core.events.StudyPlan;
 import org.prunelab.core.events.TrainedModelEvent;
+import org.prunelab.core.events.TrainingJob;
 import org.prunelab.core.events.TrainingProgress;
 import org.prunelab.core.events.TrainingRequest;
 import org.prunelab.core.model.EpochMetrics;
@@ -25,19 +27,21 @@ import org.prunelab.core.model.PruningInfo;
 import org.prunelab.core.model.Sparsity;
 import org.prunelab.core.model.TrainingConfig;
 import org.prunelab.core.pruning.Method;
-import org.prunelab.core.pruning.Percentage;
 import org.prunelab.core.store.ArtifactStore;
+import org.prunelab.core.store.CheckpointStore;
+import org.prunelab.core.store.JobLease;
 import org.prunelab.core.store.ResultLedger;
-import org.prunelab.core.training.Lanes;
 import org.prunelab.core.training.MlpTrainer;
+import org.prunelab.core.training.TrainingCheckpoint;
 import org.prunelab.core.training.TrainingEngine;
 import org.prunelab.support.metrics.RunGauges;
 import org.prunelab.trainer.config.TrainerConfig;
 
 /**
- * Trains the model a request asks for and, if it asks for the baseline, the from-scratch networks; stores them and
- * describes them as events. A run is trained once: its records are kept in the result ledger and a repeated request
- * gets them back.
+ * Turns a request into training jobs, and trains jobs: a seed's model, a from-scratch network, a pruned variant's
+ * fine-tuning. Each job's result is recorded once in the ledger (a repeated or redelivered job is answered from the
+ * record), each epoch is checkpointed in the store (a job a killed trainer left resumes there, on any trainer), and
+ * a lease keeps two trainers from training one job at the same time.
  */
 @ApplicationScoped
 public class TrainingService {
@@ -47,9 +51,11 @@ public class TrainingService {
     private final Datasets datasets;
     private final ArtifactStore store;
     private final ResultLedger ledger;
+    private final CheckpointStore checkpoints;
     private final MeterRegistry registry;
     private final RunGauges gauges;
     private final TrainingEngine engine;
+    private final String instance;
     private final Map<String, LabeledImages[]> loaded = new ConcurrentHashMap<>();
 
     public TrainingService(TrainerConfig config, MeterRegistry registry) {
@@ -59,108 +65,182 @@ public class TrainingService {
         this.datasets = new Datasets(config.dataDir());
         this.store = new ArtifactStore(config.storeDir());
         this.ledger = new ResultLedger(store.root());
+        this.checkpoints = new CheckpointStore(store.root());
         this.engine = TrainingEngine.of(config.engine());
+        this.instance = System.getenv().getOrDefault("HOSTNAME", "trainer") + "-" + ProcessHandle.current().pid();
     }
 
     /**
-     * Trains a run once: the model, then the from-scratch networks it asks for, before anything is published, so
-     * that the evaluator never times inference while this service trains on the same cores (contended timings skew
-     * the speed-ups). A request whose run was trained already is answered from the record when it is the same
-     * request, and refused when it differs.
+     * Accepts a run once: its request is recorded as the run's plan, and its first jobs (per seed the model and the
+     * from-scratch networks) are what to publish. The same request again gets the same jobs (they are done once
+     * each); another request under a run id already planned is refused.
      *
      * @param request an already completed (validated) request
      */
-    public TrainedRun trainOnce(TrainingRequest request, Consumer<TrainingProgress> progress) {
-        String key = "training/" + request.runId();
-        var done = ledger.find(key);
-        if (done.isPresent()) {
-            TrainedRun recorded = Json.read(done.get(), TrainedRun.class);
-            if (!recorded.request().equals(request)) {
-                throw new IllegalArgumentException("run " + request.runId() + " was already trained from another "
-                        + "request (" + Json.write(recorded.request()) + "); post this one with a new runId");
-            }
-            LOG.infof("run %s: already trained, publishing the recorded model %s", request.runId(),
-                    recorded.model().modelId());
-            return recorded;
+    public List<TrainingJob> plan(TrainingRequest request) {
+        String recorded = ledger.recordIfAbsent(StudyPlan.planKey(request.runId()), Json.write(request));
+        TrainingRequest planned = Json.read(recorded, TrainingRequest.class);
+        if (!planned.equals(request)) {
+            throw new IllegalArgumentException("run " + request.runId() + " was already trained from another "
+                    + "request (" + recorded + "); post this one with a new runId");
         }
-        TrainedModelEvent model = train(request, progress);
-        List<Double> percentages = request.baseline() ? ScratchBaseline.percentages(request.percentages()) : List.of();
-        List<Integer> sizes = model.sizes();
-        List<PrunedVariantEvent> scratch = Lanes.map(percentages, p -> Lanes.weights(ScratchBaseline
-                        .config(request.config(), p).layerSizes(sizes.get(0), sizes.get(sizes.size() - 1))),
-                config.lanes(), config.threads(), (p, threads) -> trainBaseline(request, model, p, progress, threads));
-        return Json.read(ledger.recordIfAbsent(key, Json.write(new TrainedRun(request, model, scratch))),
-                TrainedRun.class);
-    }
-
-    private TrainedModelEvent train(TrainingRequest request, Consumer<TrainingProgress> progress) {
-        TrainingConfig cfg = request.config();
-        LabeledImages[] data = data(cfg.dataset());
-        LOG.infof("run %s: training %s", request.runId(), cfg);
-        String run = request.runId();
-        String[] ds = {"dataset", cfg.dataset()};
-        gauges.set(run, "trainer_epochs_planned", "Epochs the run trains for", cfg.epochs(), ds);
-        gauges.set(run, "trainer_epoch", "Epochs completed", 0, ds);
-        Timer.Sample sample = Timer.start(registry);
-        MlpTrainer.Result result = new MlpTrainer(config.batchReportEvery(), engine, config.threads()).train(cfg, data[0], data[1],
-                new MlpTrainer.Progress() {
-                    @Override
-                    public void batches(int epoch, int done, int total) {
-                        gauges.set(run, "trainer_batches_done", "Batches done in the current epoch", done, ds);
-                        gauges.set(run, "trainer_batches_per_epoch", "Batches in one epoch", total, ds);
-                    }
-
-                    @Override
-                    public void epoch(EpochMetrics m) {
-                        LOG.infof("run %s: epoch %d/%d test loss %.4f accuracy %.4f (%.1f s)", run,
-                                m.epoch(), cfg.epochs(), m.testLoss(), m.testAccuracy(), m.seconds());
-                        String[] ep = {"dataset", cfg.dataset(), "epoch", Integer.toString(m.epoch())};
-                        gauges.set(run, "trainer_epoch", "Epochs completed", m.epoch(), ds);
-                        gauges.set(run, "trainer_epoch_test_accuracy_ratio", "Test accuracy after the epoch",
-                                m.testAccuracy(), ep);
-                        gauges.set(run, "trainer_epoch_test_loss", "Test cross-entropy after the epoch", m.testLoss(), ep);
-                        gauges.set(run, "trainer_epoch_seconds", "Wall time of the epoch", m.seconds(), ep);
-                        progress.accept(new TrainingProgress(run, cfg.dataset(), TrainingProgress.MODEL, m.epoch(),
-                                cfg.epochs(), m));
-                    }
-                });
-        sample.stop(Timer.builder("trainer_training").description("Wall time of a whole training")
-                .tag("dataset", cfg.dataset()).register(registry));
-        ModelManifest manifest = ModelManifest.trained(request.runId(), result.mlp(), cfg, result.history());
-        String id = store.putModel(new ModelArtifact(result.mlp(), manifest));
-        EpochMetrics last = result.last();
-        return new TrainedModelEvent(request.runId(), id, id, cfg.dataset(), result.mlp().sizes(), cfg,
-                result.history(), last.testLoss(), last.testAccuracy(), result.secondsPerEpoch(),
-                request.methods(), request.percentages(), request.baseline(), Instant.now().toString());
+        return StudyPlan.firstJobs(request);
     }
 
     /**
-     * Trains the from-scratch network of one percentage: the hidden sizes neuron pruning leaves there, the request's
-     * data, settings and seed, a fresh start. Stored with a manifest that ties it to the run's trained model.
+     * Trains a job once and returns what it publishes. A job already recorded is answered from its record; a job
+     * another trainer holds the lease of is waited for; otherwise this trainer takes the lease, resumes from the
+     * job's checkpoint if there is one, and records the result (the first record of a key wins).
      */
-    private PrunedVariantEvent trainBaseline(TrainingRequest request, TrainedModelEvent model, double percentage,
-                                            Consumer<TrainingProgress> progress, int threads) {
-        TrainingConfig cfg = ScratchBaseline.config(request.config(), percentage);
-        LabeledImages[] data = data(cfg.dataset());
-        String network = Method.SCRATCH.id() + " " + Percentage.label(percentage) + "%";
-        MlpTrainer.Result result = new MlpTrainer(config.batchReportEvery(), engine, threads).train(cfg, data[0], data[1],
-                new MlpTrainer.Progress() {
-                    @Override
-                    public void epoch(EpochMetrics m) {
-                        progress.accept(new TrainingProgress(request.runId(), cfg.dataset(), network, m.epoch(),
-                                cfg.epochs(), m));
+    public JobOutput runOnce(TrainingJob job, Consumer<TrainingProgress> progress) {
+        job.validate();
+        String key = StudyPlan.jobKey(job.key());
+        boolean waited = false;
+        while (true) {
+            Optional<String> done = ledger.find(key);
+            if (done.isPresent()) {
+                if (!waited) {
+                    LOG.infof("%s: already trained, publishing the recorded result", job.key());
+                }
+                return output(Json.read(done.get(), JobResult.class));
+            }
+            Optional<JobLease> lease = JobLease.tryAcquire(store.root(), job.key(), instance, config.leaseTimeout());
+            if (lease.isPresent()) {
+                try (JobLease held = lease.get()) {
+                    if (ledger.find(key).isEmpty()) {
+                        JobResult result = train(job, progress);
+                        ledger.recordIfAbsent(key, Json.write(result));
+                        checkpoints.delete(job.key());
                     }
-                });
-        EpochMetrics last = result.last();
-        LOG.infof("run %s: from scratch at %s%% (hidden %s): test accuracy %.4f after %d epochs (%.1f s/epoch)",
-                request.runId(), Percentage.label(percentage), cfg.hiddenSizes(), last.testAccuracy(), cfg.epochs(),
+                }
+                continue; // answered from the record, which is another trainer's if it recorded first
+            }
+            if (!waited) {
+                LOG.infof("%s: another trainer holds it; waiting for its result", job.key());
+                waited = true;
+            }
+            sleep(Math.max(200, config.leaseTimeout().toMillis() / 10));
+        }
+    }
+
+    /**
+     * The records a job's result publishes. A from-scratch network is published once its seed's model is recorded
+     * (its event names the model it stands beside), so the model job publishes those recorded before it, and each
+     * later one publishes itself: recording first and looking second, at least one of the two always sees the other.
+     */
+    private JobOutput output(JobResult r) {
+        TrainingJob job = r.job();
+        return switch (job.kind()) {
+            case MODEL -> {
+                List<org.prunelab.core.events.PrunedVariantEvent> ready = new ArrayList<>();
+                for (TrainingJob scratch : StudyPlan.firstJobs(job.request())) {
+                    if (scratch.kind() == JobKind.SCRATCH && scratch.seed() == job.seed()) {
+                        ledger.find(StudyPlan.jobKey(scratch.key())).map(j -> Json.read(j, JobResult.class))
+                                .ifPresent(s -> ready.add(s.variant(r.model().modelId())));
+                    }
+                }
+                yield new JobOutput(List.of(r.model()), ready);
+            }
+            case SCRATCH -> new JobOutput(List.of(), ledger.find(StudyPlan.jobKey(TrainingJob.modelKey(job.runId(),
+                    job.seed()))).map(m -> Json.read(m, JobResult.class))
+                    .map(m -> List.of(r.variant(m.model().modelId()))).orElse(List.of()));
+            case FINE_TUNE -> new JobOutput(List.of(), List.of(r.variant(job.modelId())));
+        };
+    }
+
+    private JobResult train(TrainingJob job, Consumer<TrainingProgress> progress) {
+        TrainingConfig cfg = job.training();
+        LabeledImages[] data = data(cfg.dataset());
+        String run = job.runId();
+        String network = job.network();
+        String[] tags = {"dataset", cfg.dataset(), "network", network, "seed", Long.toString(job.seed())};
+        gauges.set(run, "trainer_epochs_planned", "Epochs the network trains for", cfg.epochs(), tags);
+        gauges.set(run, "trainer_epoch", "Epochs completed", 0, tags);
+        LOG.infof("%s: training %s", job.key(), cfg);
+        MlpTrainer.Progress report = new MlpTrainer.Progress() {
+            @Override
+            public void batches(int epoch, int done, int total) {
+                gauges.set(run, "trainer_batches_done", "Batches done in the current epoch", done, tags);
+                gauges.set(run, "trainer_batches_per_epoch", "Batches in one epoch", total, tags);
+            }
+
+            @Override
+            public void resumed(int epoch) {
+                LOG.infof("%s: resuming after epoch %d from its checkpoint", job.key(), epoch);
+                registry.counter("trainer_jobs_resumed", "kind", job.kind().id()).increment();
+            }
+
+            @Override
+            public void epoch(EpochMetrics m) {
+                LOG.infof("%s: epoch %d/%d test loss %.4f accuracy %.4f (%.1f s)", job.key(), m.epoch(),
+                        cfg.epochs(), m.testLoss(), m.testAccuracy(), m.seconds());
+                gauges.set(run, "trainer_epoch", "Epochs completed", m.epoch(), tags);
+                if (job.kind() == JobKind.MODEL) {
+                    String[] ep = {"dataset", cfg.dataset(), "seed", Long.toString(job.seed()),
+                            "epoch", Integer.toString(m.epoch())};
+                    gauges.set(run, "trainer_epoch_test_accuracy_ratio", "Test accuracy after the epoch",
+                            m.testAccuracy(), ep);
+                    gauges.set(run, "trainer_epoch_test_loss", "Test cross-entropy after the epoch", m.testLoss(), ep);
+                    gauges.set(run, "trainer_epoch_seconds", "Wall time of the epoch", m.seconds(), ep);
+                }
+                progress.accept(new TrainingProgress(run, cfg.dataset(), network, m.epoch(), cfg.epochs(), m,
+                        job.seed(), instance));
+            }
+        };
+        TrainingCheckpoint.Keeper keeper = checkpoints.of(job.key(), cfg, LOG::warn);
+        MlpTrainer trainer = new MlpTrainer(config.batchReportEvery(), engine, config.threads());
+        Timer.Sample sample = Timer.start(registry);
+        JobResult result = switch (job.kind()) {
+            case MODEL -> {
+                MlpTrainer.Result r = trainer.train(cfg, data[0], data[1], report, keeper);
+                String id = store.putModel(new ModelArtifact(r.mlp(), ModelManifest.trained(run, r.mlp(), cfg,
+                        r.history())));
+                TrainingRequest q = job.request();
+                EpochMetrics last = r.last();
+                TrainedModelEvent model = new TrainedModelEvent(run, id, id, cfg.dataset(), r.mlp().sizes(), cfg,
+                        r.history(), last.testLoss(), last.testAccuracy(), r.secondsPerEpoch(), q.methods(),
+                        q.percentages(), q.baseline(), Instant.now().toString(), q.seeds(), q.fineTuning());
+                yield new JobResult(job, model, id, Sparsity.of(r.mlp()), r.history(), r.secondsPerEpoch());
+            }
+            case SCRATCH -> {
+                MlpTrainer.Result r = trainer.train(cfg, data[0], data[1], report, keeper);
+                Sparsity sparsity = Sparsity.of(r.mlp());
+                ModelManifest manifest = ModelManifest.trained(run, r.mlp(), cfg, r.history()).asScratchBaselineOf(
+                        new PruningInfo(null, Method.SCRATCH, job.percentage(), sparsity));
+                String id = store.putModel(new ModelArtifact(r.mlp(), manifest));
+                yield new JobResult(job, null, id, sparsity, r.history(), r.secondsPerEpoch());
+            }
+            case FINE_TUNE -> {
+                ModelArtifact pruned = ModelArtifact.fromNpz(store.get(job.variantId(), job.sha256()));
+                PruningInfo info = pruned.manifest().pruning();
+                if (!ModelManifest.PRUNED.equals(pruned.manifest().kind()) || info == null
+                        || info.method() != job.method() || info.percentage() != job.percentage()
+                        || !job.modelId().equals(info.parentArtifactId())) {
+                    throw new IllegalArgumentException("artifact " + job.variantId() + " is not the " + job.method()
+                            + " " + job.percentage() + "% variant of model " + job.modelId() + " the job names");
+                }
+                MlpTrainer.Result r = trainer.train(pruned.mlp(), MlpTrainer.pruningMasks(pruned.mlp()), cfg,
+                        data[0], data[1], report, keeper);
+                Sparsity sparsity = Sparsity.of(r.mlp());
+                String id = store.putModel(new ModelArtifact(r.mlp(), pruned.manifest().fineTuned(cfg, r.history())));
+                yield new JobResult(job, null, id, sparsity, r.history(), r.secondsPerEpoch());
+            }
+        };
+        sample.stop(Timer.builder("trainer_training").description("Wall time of a whole training job")
+                .tag("dataset", cfg.dataset()).tag("kind", job.kind().id()).register(registry));
+        EpochMetrics last = result.history().get(result.history().size() - 1);
+        LOG.infof("%s: trained, test accuracy %.4f (%.1f s/epoch)", job.key(), last.testAccuracy(),
                 result.secondsPerEpoch());
-        Sparsity sparsity = Sparsity.of(result.mlp());
-        ModelManifest manifest = ModelManifest.trained(request.runId(), result.mlp(), cfg, result.history())
-                .asScratchBaselineOf(new PruningInfo(model.modelId(), Method.SCRATCH, percentage, sparsity));
-        String id = store.putModel(new ModelArtifact(result.mlp(), manifest));
-        return new PrunedVariantEvent(request.runId(), model.modelId(), id, id, cfg.dataset(), Method.SCRATCH,
-                percentage, sparsity, cfg.seed(), model.expectedVariants());
+        return result;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for another trainer", e);
+        }
     }
 
     /** The dataset's training and test images, read once per service. */

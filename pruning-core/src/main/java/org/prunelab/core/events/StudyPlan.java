@@ -1,0 +1,110 @@
+package org.prunelab.core.events;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.prunelab.core.Json;
+import org.prunelab.core.baseline.ScratchBaseline;
+import org.prunelab.core.model.FineTuning;
+import org.prunelab.core.pruning.Method;
+import org.prunelab.core.pruning.Stage;
+import org.prunelab.core.store.ResultLedger;
+
+/**
+ * What a training request makes of a run, derived from the request alone so that every service computes the same:
+ * the training jobs (per seed: the model, the from-scratch networks, the fine-tunings of the pruned variants), the
+ * variants it evaluates, and the ledger keys under which each step is recorded once.
+ *
+ * <p>The ledger keys are the run's progress: the trainer records the plan ({@link #planKey}) when it accepts the
+ * request, each job's result under {@link #jobKey}, and the pruner each seed's pruning under {@link #pruningKey}. A
+ * run is {@link #settled} when all of them are there: no training or pruning of it shares the CPU with a timed pass.
+ */
+public final class StudyPlan {
+    private StudyPlan() {
+    }
+
+    /**
+     * Variants a run evaluates: per seed, every method at every percentage (twice with fine-tuning: one-shot and
+     * fine-tuned), plus the from-scratch networks.
+     */
+    public static int expectedVariants(List<Method> methods, List<Double> percentages, boolean baseline, int seeds,
+                                       FineTuning fineTune) {
+        int pruned = methods.size() * percentages.size() * (fineTune.enabled() ? 2 : 1);
+        return seeds * (pruned + (baseline ? ScratchBaseline.percentages(percentages).size() : 0));
+    }
+
+    /** For a completed request. */
+    public static int expectedVariants(TrainingRequest r) {
+        return expectedVariants(r.methods(), r.percentages(), r.baseline(), r.seeds().size(), r.fineTuning());
+    }
+
+    /**
+     * The jobs a request starts with: per seed its model and its from-scratch networks (which need nothing of the
+     * model, so they train beside it). Fine-tunings follow from the pruner, once their variants exist.
+     */
+    public static List<TrainingJob> firstJobs(TrainingRequest r) {
+        int expected = expectedVariants(r);
+        List<TrainingJob> jobs = new ArrayList<>();
+        for (long seed : r.seeds()) {
+            jobs.add(TrainingJob.model(r, seed, expected));
+        }
+        if (r.baseline()) {
+            for (long seed : r.seeds()) {
+                for (double p : ScratchBaseline.percentages(r.percentages())) {
+                    jobs.add(TrainingJob.scratch(r.runId(), seed, ScratchBaseline.config(r.config(seed), p), p,
+                            expected));
+                }
+            }
+        }
+        return jobs;
+    }
+
+    /** The keys of every job the run trains, fine-tunings included. */
+    public static List<String> jobKeys(TrainingRequest r) {
+        List<String> keys = new ArrayList<>(firstJobs(r).stream().map(TrainingJob::key).toList());
+        if (r.fineTuning().enabled()) {
+            for (long seed : r.seeds()) {
+                for (Method m : r.methods()) {
+                    for (double p : r.percentages()) {
+                        keys.add(PrunedVariantEvent.key(r.runId(), seed, m, p, Stage.FINE_TUNED));
+                    }
+                }
+            }
+        }
+        return keys;
+    }
+
+    /** Where the trainer records the run's accepted request. */
+    public static String planKey(String runId) {
+        return "plan/" + runId;
+    }
+
+    /** Where a job's result is recorded. */
+    public static String jobKey(String key) {
+        return "job/" + key;
+    }
+
+    /** Where the pruner records a seed's pruning of a run, once all its variants are stored. */
+    public static String pruningKey(String runId, long seed) {
+        return "pruning/" + runId + "/s" + seed;
+    }
+
+    /** The run's recorded request, if the trainer accepted one for it (a re-prune has none). */
+    public static Optional<TrainingRequest> plan(ResultLedger ledger, String runId) {
+        return ledger.find(planKey(runId)).map(json -> Json.read(json, TrainingRequest.class));
+    }
+
+    /**
+     * Whether the run's training and pruning are all done: for a planned run every job and every seed's pruning,
+     * for a re-prune ({@code seed}'s) pruning.
+     */
+    public static boolean settled(ResultLedger ledger, String runId, long seed) {
+        Optional<TrainingRequest> plan = plan(ledger, runId);
+        if (plan.isEmpty()) {
+            return ledger.find(pruningKey(runId, seed)).isPresent();
+        }
+        TrainingRequest r = plan.get();
+        return r.seeds().stream().allMatch(s -> ledger.find(pruningKey(runId, s)).isPresent())
+                && jobKeys(r).stream().allMatch(k -> ledger.find(jobKey(k)).isPresent());
+    }
+}
