@@ -16,7 +16,8 @@ import org.prunelab.core.pruning.Stage;
  * run with several seeds stand on: one seed is an anecdote.
  *
  * @param seeds   how many seeds the row has
- * @param removed the share of all the model's weights the variant's fast form no longer holds (mean)
+ * @param removed the share of all the model's weights the variant's fast form no longer holds (mean; see
+ *                {@link EvaluationEvent#removedShare()})
  */
 public record SeedMeans(Method method, Stage stage, double percentage, int seeds, double accuracy, double accuracySd,
                         double loss, double lossSd, double sparsity, double removed, List<Double> perLayerSparsity) {
@@ -28,9 +29,6 @@ public record SeedMeans(Method method, Stage stage, double percentage, int seeds
                         .thenComparingDouble(EvaluationEvent::percentage))
                 .forEach(e -> groups.computeIfAbsent(e.method() + "/" + e.stage() + "/" + e.percentage(),
                         k -> new ArrayList<>()).add(e));
-        // every pruned variant holds the model's weight count: what a from-scratch network is compared with
-        long model = rows.stream().filter(e -> e.method() != Method.SCRATCH)
-                .mapToLong(e -> e.sparsity().parameters()).max().orElse(0);
         List<SeedMeans> out = new ArrayList<>();
         for (List<EvaluationEvent> g : groups.values()) {
             EvaluationEvent first = g.get(0);
@@ -43,18 +41,9 @@ public record SeedMeans(Method method, Stage stage, double percentage, int seeds
             out.add(new SeedMeans(first.method(), first.stage(), first.percentage(), g.size(),
                     mean(g, EvaluationEvent::testAccuracy), sd(g, EvaluationEvent::testAccuracy),
                     mean(g, EvaluationEvent::testLoss), sd(g, EvaluationEvent::testLoss),
-                    mean(g, e -> e.sparsity().overall()), mean(g, e -> removedShare(e, model)), perLayer));
+                    mean(g, e -> e.sparsity().overall()), mean(g, EvaluationEvent::removedShare), perLayer));
         }
         return out;
-    }
-
-    /**
-     * The share of the model's weights a variant's fast form does not hold: zeros skipped (CSR), neurons and their
-     * rows dropped (compacted), or a smaller network (from scratch, against the model it stands beside).
-     */
-    static double removedShare(EvaluationEvent e, long modelParameters) {
-        long model = e.method() == Method.SCRATCH ? modelParameters : e.sparsity().parameters();
-        return model == 0 ? Double.NaN : 1.0 - (double) e.fastParameters() / model;
     }
 
     /** The rows of one method and stage, by percentage. */

@@ -49,10 +49,12 @@ class DashboardQueriesTest {
     @BeforeAll
     static void runASmallStudy() throws IOException {
         lab = SharedPipeline.get();
-        lab.client.post(Topics.TRAINING_REQUESTS, RUN, SharedPipeline.request(RUN, "mnist", "0,50,90", true));
+        // with fine-tuning, so that the panels draw one-shot and fine-tuned series
+        lab.client.post(Topics.TRAINING_REQUESTS, RUN, SharedPipeline.request(RUN, "mnist", "0,50,90", true)
+                .replace("}", ",\"fineTuneEpochs\":1}"));
         lab.client.post(Topics.TRAINING_REQUESTS, "dash-bad", "{\"runId\":\"dash-bad\",\"epochs\":-1}");
         lab.client.await(RUN, Duration.ofMinutes(6), r -> { });
-        lab.prometheus.awaitData("count(pruning_test_accuracy_ratio{run=\"" + RUN + "\"}) == 8", Duration.ofSeconds(60));
+        lab.prometheus.awaitData("count(pruning_test_accuracy_ratio{run=\"" + RUN + "\"}) == 14", Duration.ofSeconds(60));
         lab.prometheus.awaitData("lab_messages_dead_lettered_total", Duration.ofSeconds(60));
         LocalKafka.sleep(6000); // a few more scrapes, so that rate() over the window has points
     }
@@ -155,14 +157,27 @@ class DashboardQueriesTest {
         }
     }
 
+    private static double value(String query) throws IOException {
+        List<JsonNode> r = lab.prometheus.query(query);
+        assertEquals(1, r.size(), query);
+        return Double.parseDouble(r.get(0).path("value").get(1).asText());
+    }
+
     @Test
     @Order(3)
     void theStudyDashboardShowsTheRunsFigures() throws IOException {
-        // the accuracy panel's query for this run: one series per method and percentage (weight and neuron at 0, 50
-        // and 90; from scratch at 50 and 90), values in 0-1
+        // the accuracy panel's query for this run: one series per method, percentage and stage (weight and neuron at
+        // 0, 50 and 90, one-shot and fine-tuned; from scratch at 50 and 90), values in 0-1
         List<JsonNode> acc = lab.prometheus.query("pruning_test_accuracy_ratio{run=\"" + RUN + "\"}");
-        assertEquals(8, acc.size());
+        assertEquals(14, acc.size());
         assertEquals(2, acc.stream().filter(s -> s.path("metric").path("method").asText().equals("scratch")).count());
+        assertEquals(6, acc.stream().filter(s -> s.path("metric").path("stage").asText().equals("fine-tuned")).count());
+        // the share removed: a from-scratch network holds exactly the compacted neuron-pruned network's weights
+        for (String p : List.of("50", "90")) {
+            assertEquals(value("pruning_removed_ratio{run=\"" + RUN + "\", method=\"neuron\", stage=\"one-shot\", "
+                    + "percentage=\"" + p + "\"}"), value("pruning_removed_ratio{run=\"" + RUN + "\", method=\"scratch\", "
+                    + "percentage=\"" + p + "\"}"), 1e-9, p + " %");
+        }
         for (JsonNode s : acc) {
             double v = Double.parseDouble(s.path("value").get(1).asText());
             assertTrue(v > 0 && v <= 1, s.toString());
@@ -183,17 +198,18 @@ class DashboardQueriesTest {
                 assertEquals(expected.get(key), Double.parseDouble(s.path("value").get(1).asText()), 0.0, key);
             }
         }
-        // 3 percentages x median, min and max x 1 and 2 threads
+        // 3 percentages x median, min and max x 1 and 2 threads x one-shot and fine-tuned
         List<JsonNode> csr = lab.prometheus.query("pruning_inference_seconds{run=\"" + RUN
                 + "\", method=\"weight\", form=\"csr\"}");
-        assertEquals(18, csr.size());
+        assertEquals(36, csr.size());
         assertEquals(List.of("1", "2"), csr.stream().map(s -> s.path("metric").path("threads").asText()).distinct()
                 .sorted().toList());
         // a speed-up per method, percentage and thread count, each inside its pairs' interval
         for (JsonNode s : lab.prometheus.query("pruning_speedup_ratio{run=\"" + RUN + "\"}")) {
             var m = s.path("metric");
-            String same = String.format("{run=\"%s\", method=\"%s\", percentage=\"%s\", threads=\"%s\"}", RUN,
-                    m.path("method").asText(), m.path("percentage").asText(), m.path("threads").asText());
+            String same = String.format("{run=\"%s\", method=\"%s\", percentage=\"%s\", threads=\"%s\", stage=\"%s\"}",
+                    RUN, m.path("method").asText(), m.path("percentage").asText(), m.path("threads").asText(),
+                    m.path("stage").asText());
             double x = Double.parseDouble(s.path("value").get(1).asText());
             double low = Double.parseDouble(lab.prometheus.query("pruning_speedup_low_ratio" + same).get(0)
                     .path("value").get(1).asText());

@@ -11,8 +11,8 @@ import org.prunelab.core.pruning.Percentage;
 import org.prunelab.evaluator.config.EvaluatorConfig;
 
 /**
- * Every figure of an evaluation as a gauge tagged run, dataset, method and percentage, so that dashboards can chart
- * each against the pruning percentage. Names follow Prometheus conventions: base units, ratios in 0-1.
+ * Every figure of an evaluation as a gauge tagged run, dataset, method, percentage, stage and seed, so that dashboards
+ * can chart each against the pruning percentage (averaged over the seeds). Names follow Prometheus conventions: base units, ratios in 0-1.
  */
 @ApplicationScoped
 public class EvaluationMetrics {
@@ -33,7 +33,8 @@ public class EvaluationMetrics {
 
     /** An evaluation's figures as gauges; also for results recorded before this process started. */
     public void show(EvaluationEvent e) {
-        String[] tags = {"dataset", e.dataset(), "method", e.method().id(), "percentage", Percentage.label(e.percentage())};
+        String[] tags = {"dataset", e.dataset(), "method", e.method().id(), "percentage", Percentage.label(e.percentage()),
+                "stage", e.stage().id(), "seed", Long.toString(e.seed())};
         String run = e.runId();
         gauges.set(run, "pruning_test_accuracy_ratio", "Test accuracy of the pruned variant", e.testAccuracy(), tags);
         gauges.set(run, "pruning_test_loss", "Test cross-entropy of the pruned variant", e.testLoss(), tags);
@@ -46,6 +47,13 @@ public class EvaluationMetrics {
                     e.sparsity().perLayer().get(k), with(tags, "layer", Integer.toString(k)));
         }
         gauges.set(run, "pruning_fast_parameters", "Weights the fast form holds", e.fastParameters(), tags);
+        gauges.set(run, "pruning_removed_ratio", "Share of the model's weights the fast form does not hold",
+                e.removedShare(), tags);
+        // the accuracy again, placed by that share as a label: a panel can draw every method against the same x
+        // (what a weight, a neuron and a from-scratch variant really remove), which no percentage gives
+        gauges.set(run, "pruning_accuracy_by_removed_ratio", "Test accuracy, labelled with the share of the model's "
+                + "weights removed", e.testAccuracy(), with(tags, "removed", String.format(java.util.Locale.ROOT,
+                "%.4f", e.removedShare())));
         // timings per thread count: the same figures, tagged with the threads both forms used
         for (PairedTiming p : e.timings()) {
             String[] at = with(tags, "threads", Integer.toString(p.threads()));

@@ -52,6 +52,7 @@ public class EvaluationService {
     private final ResultLedger ledger;
     private final Map<String, LabeledImages> testSets = new ConcurrentHashMap<>();
     private final Map<String, DenseSetting> settings = new ConcurrentHashMap<>();
+    private final Map<String, Long> modelWeights = new ConcurrentHashMap<>();
     private final String instance;
 
     public EvaluationService(EvaluatorConfig config, EvaluationMetrics metrics) {
@@ -170,7 +171,20 @@ public class EvaluationService {
         List<String> exported = form.export(mlp, provenance(v)).stream().map(store::put).toList();
         return new EvaluationEvent(v.runId(), v.modelId(), v.variantId(), v.dataset(), method, v.percentage(),
                 v.seed(), v.sparsity(), fastParams, eval.loss(), eval.accuracy(), form.id(), diff, timings,
-                v.expectedVariants(), instance, Instant.now().toString(), exported, v.stage());
+                v.expectedVariants(), instance, Instant.now().toString(), exported, v.stage(),
+                1.0 - (double) fastParams / modelWeights(v));
+    }
+
+    /**
+     * The weights of the model a variant comes from (or, from scratch, stands beside): what its removed share is a
+     * share of. A pruned variant has the model's shape; a from-scratch network's model is read once per model.
+     */
+    private long modelWeights(PrunedVariantEvent v) {
+        if (v.method() != Method.SCRATCH) {
+            return v.sparsity().parameters();
+        }
+        return modelWeights.computeIfAbsent(v.modelId(), id -> ModelArtifact.fromNpz(store.get(id, null)).mlp()
+                .parameters());
     }
 
     /**

@@ -131,8 +131,9 @@ public final class ReportWriter {
         c.setXAxisTitle("share of the model's weights removed");
         for (Method method : Method.values()) {
             for (Stage stage : Stage.values()) {
-                List<SeedMeans> m = SeedMeans.of(means, method, stage).stream()
-                        .filter(r -> !Double.isNaN(r.removed())).toList();
+                // records from before the removed share was recorded have none to place
+                List<SeedMeans> m = SeedMeans.of(means, method, stage).stream().filter(r -> r.removed() > 0
+                        || r.percentage() == 0).toList();
                 if (!m.isEmpty()) {
                     series(c, label(method, stage), m.stream().mapToDouble(SeedMeans::removed).toArray(), m,
                             SeedMeans::accuracy, SeedMeans::accuracySd, stage);

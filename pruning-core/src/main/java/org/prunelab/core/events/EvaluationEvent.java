@@ -11,6 +11,9 @@ import org.prunelab.core.pruning.Stage;
  * Published to {@code evaluations} (key: {@link PrunedVariantEvent#key}) once a variant is evaluated.
  *
  * @param stage           one-shot or fine-tuned (older records: one-shot)
+ * @param removedShare    the share of the model's weights the fast form does not hold: zeros skipped (CSR), whole
+ *                        neurons and their rows dropped (compacted), or a smaller network (from scratch) against the
+ *                        model it stands beside (older records: 0)
  *
  * @param fastForm        the id of the method's {@link Method#fastForm()}
  * @param fastMaxAbsDiff  largest |fast - dense| output over the test set (must be below 1e-4)
@@ -24,7 +27,7 @@ public record EvaluationEvent(String runId, String modelId, String variantId, St
                               double percentage, long seed, Sparsity sparsity, long fastParameters, double testLoss,
                               double testAccuracy, String fastForm, double fastMaxAbsDiff, List<PairedTiming> timings,
                               int expectedVariants, String evaluatedBy, String evaluatedAt, List<String> fastArtifacts,
-                              Stage stage) {
+                              Stage stage, double removedShare) {
 
     public EvaluationEvent {
         stage = Stage.orOneShot(stage);
