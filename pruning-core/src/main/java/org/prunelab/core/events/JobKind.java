@@ -2,9 +2,10 @@ package org.prunelab.core.events;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import org.prunelab.core.WireId;
 
 /** What a training job trains: a seed's model, a from-scratch baseline network, or a pruned variant's fine-tuning. */
-public enum JobKind {
+public enum JobKind implements WireId {
     MODEL("model"),
     SCRATCH("scratch"),
     FINE_TUNE("fine-tune");
@@ -16,6 +17,7 @@ public enum JobKind {
     }
 
     @JsonValue
+    @Override
     public String id() {
         return id;
     }
@@ -27,11 +29,6 @@ public enum JobKind {
 
     @JsonCreator
     public static JobKind parse(String s) {
-        for (JobKind k : values()) {
-            if (k.id.equalsIgnoreCase(String.valueOf(s).trim())) {
-                return k;
-            }
-        }
-        throw new IllegalArgumentException("unknown job kind '" + s + "'; known: model, scratch, fine-tune");
+        return WireId.parse(values(), s, "job kind");
     }
 }

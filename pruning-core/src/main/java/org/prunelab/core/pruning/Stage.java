@@ -2,14 +2,14 @@ package org.prunelab.core.pruning;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import java.util.Locale;
+import org.prunelab.core.WireId;
 
 /**
  * Whether a variant is evaluated as pruned ({@link #ONE_SHOT}) or after retraining with its mask fixed
  * ({@link #FINE_TUNED}). The same method and percentage give one variant of each stage when the request asks for
  * fine-tuning; records without the field are one-shot.
  */
-public enum Stage {
+public enum Stage implements WireId {
     ONE_SHOT("one-shot"),
     FINE_TUNED("fine-tuned");
 
@@ -21,6 +21,7 @@ public enum Stage {
 
     /** The name in events, keys, files and metric tags. */
     @JsonValue
+    @Override
     public String id() {
         return id;
     }
@@ -32,12 +33,7 @@ public enum Stage {
 
     @JsonCreator
     public static Stage parse(String s) {
-        for (Stage st : values()) {
-            if (st.id.equalsIgnoreCase(String.valueOf(s).trim())) {
-                return st;
-            }
-        }
-        throw new IllegalArgumentException("unknown stage '" + s + "'; known: one-shot, fine-tuned");
+        return WireId.parse(values(), s, "stage");
     }
 
     /** The stage of a record that may predate the field. */
@@ -48,9 +44,5 @@ public enum Stage {
     /** A short suffix for tables: "" for one-shot, "+ft" for fine-tuned. */
     public String suffix() {
         return this == FINE_TUNED ? "+ft" : "";
-    }
-
-    public String label() {
-        return id.toLowerCase(Locale.ROOT);
     }
 }
