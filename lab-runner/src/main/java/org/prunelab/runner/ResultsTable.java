@@ -88,8 +88,10 @@ public final class ResultsTable {
             for (int n : threads) {
                 double[] x = group.stream().flatMap(e -> e.timing(n).stream()).mapToDouble(PairedTiming::speedup)
                         .sorted().toArray();
+                double median = x.length == 0 ? Double.NaN : x.length % 2 == 1 ? x[x.length / 2]
+                        : (x[x.length / 2 - 1] + x[x.length / 2]) / 2;
                 b.append(String.format(Locale.ROOT, " | %-22s", x.length == 0 ? "-" : String.format(Locale.ROOT,
-                        "%.2fx (%.2f-%.2fx)", x[x.length / 2], x[0], x[x.length - 1])));
+                        "%.2fx (%.2f-%.2fx)", median, x[0], x[x.length - 1])));
             }
             b.append('\n');
         }
