@@ -177,9 +177,11 @@ public final class MlpTrainer {
             Evaluation eval = net.evaluate(test);
             EpochMetrics m = new EpochMetrics(epoch, lossSum / data.count(), eval.loss(), eval.accuracy(), seconds);
             history.add(m);
-            TrainingCheckpoint c = epoch < config.epochs() ? net.checkpoint(epoch, history, trainingSeconds) : null;
+            // none after the last epoch (the result itself is recorded next), none copied out for no keeper
+            TrainingCheckpoint c = epoch < config.epochs() && checkpoints != TrainingCheckpoint.Keeper.NONE
+                    ? net.checkpoint(epoch, history, trainingSeconds) : null;
             if (c != null) {
-                checkpoints.save(c); // none after the last epoch: the result itself is recorded next
+                checkpoints.save(c);
             }
             progress.epoch(m);
         }
