@@ -14,6 +14,7 @@ import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.internal.chartpart.Chart;
+import org.knowm.xchart.style.Styler.LegendPosition;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.prunelab.core.analysis.Histogram;
 import org.prunelab.core.analysis.LayerAnalysis;
@@ -55,10 +56,11 @@ public final class ReportWriter {
             // times: the first seed's one-shot variants (the others run the same shapes)
             List<EvaluationEvent> rows = all.stream().filter(e -> e.stage() == Stage.ONE_SHOT
                     && (seeds.isEmpty() || e.seed() == seeds.get(0))).toList();
+            // the curves fall (accuracy) or rise (loss) to the right: the legend goes where they are not
             files.add(save(vsPercentage("Test accuracy vs pruning percentage" + over(seeds), "accuracy", means,
-                    SeedMeans::accuracy, SeedMeans::accuracySd), dir, "accuracy"));
+                    SeedMeans::accuracy, SeedMeans::accuracySd, LegendPosition.InsideSW), dir, "accuracy"));
             files.add(save(vsPercentage("Test loss vs pruning percentage" + over(seeds), "cross-entropy", means,
-                    SeedMeans::loss, SeedMeans::lossSd), dir, "loss"));
+                    SeedMeans::loss, SeedMeans::lossSd, LegendPosition.InsideNW), dir, "loss"));
             files.add(save(accuracyVsRemoved(means, seeds), dir, "accuracy-vs-removed"));
             files.add(save(inferenceTime(rows), dir, "inference-time"));
             files.add(save(speedups(rows), dir, "speedup"));
@@ -93,8 +95,10 @@ public final class ReportWriter {
     }
 
     /** A series per method and stage (fine-tuned dashed), with the seeds' standard deviation as error bars. */
-    private static XYChart vsPercentage(String title, String yTitle, List<SeedMeans> means, Figure f, Figure sd) {
+    private static XYChart vsPercentage(String title, String yTitle, List<SeedMeans> means, Figure f, Figure sd,
+                                        LegendPosition legend) {
         XYChart c = xy(title, yTitle);
+        c.getStyler().setLegendPosition(legend);
         for (Method method : Method.pruning()) {
             for (Stage stage : Stage.values()) {
                 List<SeedMeans> m = SeedMeans.of(means, method, stage);
@@ -140,7 +144,7 @@ public final class ReportWriter {
                 }
             }
         }
-        c.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideSW);
+        c.getStyler().setLegendPosition(LegendPosition.InsideSW);
         return c;
     }
 
@@ -180,7 +184,7 @@ public final class ReportWriter {
         }
         c.getStyler().setYAxisLogarithmic(true);
         // the curves rise to the right: the top left is free
-        c.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNW);
+        c.getStyler().setLegendPosition(LegendPosition.InsideNW);
         return c;
     }
 
@@ -203,7 +207,7 @@ public final class ReportWriter {
         double[] y = java.util.stream.DoubleStream.concat(java.util.stream.DoubleStream.of(unpruned), s.stream()
                 .mapToDouble(SeedMeans::accuracy)).toArray();
         c.addSeries("trained from scratch", x, y).setMarker(SeriesMarkers.DIAMOND);
-        c.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideSW);
+        c.getStyler().setLegendPosition(LegendPosition.InsideSW);
         return c;
     }
 
@@ -372,7 +376,7 @@ public final class ReportWriter {
     private static XYChart xy(String title, String yTitle) {
         XYChart c = new XYChartBuilder().width(W).height(H).title(title).xAxisTitle("pruning percentage")
                 .yAxisTitle(yTitle).build();
-        c.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
+        c.getStyler().setLegendPosition(LegendPosition.InsideNE);
         return c;
     }
 
