@@ -51,6 +51,16 @@ public record SeedMeans(Method method, Stage stage, double percentage, int seeds
         return rows.stream().filter(r -> r.method() == method && r.stage() == stage).toList();
     }
 
+    /**
+     * The rows a run's timing figures are drawn from: the first seed's one-shot variants (a fine-tuned variant, or
+     * another seed's, runs the same shapes).
+     */
+    public static List<EvaluationEvent> timed(List<EvaluationEvent> rows) {
+        List<Long> seeds = seeds(rows);
+        return rows.stream().filter(e -> e.stage() == Stage.ONE_SHOT && (seeds.isEmpty() || e.seed() == seeds.get(0)))
+                .toList();
+    }
+
     /** The distinct seeds of a run's evaluations, in order. */
     public static List<Long> seeds(List<EvaluationEvent> rows) {
         return rows.stream().map(EvaluationEvent::seed).distinct().sorted().toList();

@@ -12,7 +12,8 @@ import org.prunelab.evaluator.config.EvaluatorConfig;
 
 /**
  * Every figure of an evaluation as a gauge tagged run, dataset, method, percentage, stage and seed, so that dashboards
- * can chart each against the pruning percentage (averaged over the seeds). Names follow Prometheus conventions: base units, ratios in 0-1.
+ * can chart each against the pruning percentage (averaged over the seeds). Names follow Prometheus conventions: base
+ * units, ratios in 0-1.
  */
 @ApplicationScoped
 public class EvaluationMetrics {

@@ -72,9 +72,7 @@ public final class Conclusions {
         List<String> out = new ArrayList<>();
         List<Long> seeds = SeedMeans.seeds(all);
         List<SeedMeans> means = SeedMeans.of(all);
-        // speed: the first seed's one-shot variants (a fine-tuned variant or another seed's has the same shapes)
-        List<EvaluationEvent> rows = all.stream().filter(e -> e.stage() == Stage.ONE_SHOT
-                && (seeds.isEmpty() || e.seed() == seeds.get(0))).toList();
+        List<EvaluationEvent> rows = SeedMeans.timed(all);
         List<Integer> threadCounts = ResultsTable.threadCounts(rows);
         for (Method method : Method.pruning()) {
             List<SeedMeans> oneShot = SeedMeans.of(means, method, Stage.ONE_SHOT);

@@ -53,9 +53,7 @@ public final class ReportWriter {
             List<EvaluationEvent> all = run.evaluations();
             List<SeedMeans> means = SeedMeans.of(all);
             List<Long> seeds = SeedMeans.seeds(all);
-            // times: the first seed's one-shot variants (the others run the same shapes)
-            List<EvaluationEvent> rows = all.stream().filter(e -> e.stage() == Stage.ONE_SHOT
-                    && (seeds.isEmpty() || e.seed() == seeds.get(0))).toList();
+            List<EvaluationEvent> rows = SeedMeans.timed(all);
             // the curves fall (accuracy) or rise (loss) to the right: the legend goes where they are not
             files.add(save(vsPercentage("Test accuracy vs pruning percentage" + over(seeds), "accuracy", means,
                     SeedMeans::accuracy, SeedMeans::accuracySd, LegendPosition.InsideSW), dir, "accuracy"));

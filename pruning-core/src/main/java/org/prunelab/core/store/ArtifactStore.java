@@ -50,21 +50,35 @@ public final class ArtifactStore {
             return id;
         }
         try {
-            Path tmp = Files.createTempFile(root, ".incoming-", ".tmp");
-            try {
-                writeDurably(tmp, bytes);
-                try {
-                    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-                }
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            replaceAtomically(target, bytes, true);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write artifact " + id, e);
         }
         return id;
+    }
+
+    /**
+     * Writes the bytes beside {@code target} and renames them onto it, so that a reader (or a crash) sees the old
+     * file or the whole new one, never a part.
+     *
+     * @param durable whether the bytes are forced to the device before the rename (a process crash does not need it)
+     */
+    static void replaceAtomically(Path target, byte[] bytes, boolean durable) throws IOException {
+        Path tmp = Files.createTempFile(target.getParent(), ".incoming-", ".tmp");
+        try {
+            if (durable) {
+                writeDurably(tmp, bytes);
+            } else {
+                Files.write(tmp, bytes);
+            }
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
     }
 
     /** Writes and forces the bytes to the device before returning. */

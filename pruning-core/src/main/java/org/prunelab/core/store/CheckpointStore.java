@@ -3,10 +3,8 @@ package org.prunelab.core.store;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -99,18 +97,8 @@ public final class CheckpointStore {
                 .getBytes(StandardCharsets.UTF_8);
         byte[] bytes = Npz.write(arrays, Map.of(META, meta));
         try {
-            // written beside and renamed over the last one: a trainer killed while saving leaves the previous epoch's
-            Path tmp = Files.createTempFile(dir, ".incoming-", ".tmp");
-            try {
-                Files.write(tmp, bytes);
-                try {
-                    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-                }
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            // renamed over the last one: a trainer killed while saving leaves the previous epoch's
+            ArtifactStore.replaceAtomically(file, bytes, false);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot save the checkpoint of " + job, e);
         }

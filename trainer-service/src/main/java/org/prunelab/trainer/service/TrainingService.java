@@ -15,6 +15,7 @@ import org.prunelab.core.Json;
 import org.prunelab.core.data.Datasets;
 import org.prunelab.core.data.LabeledImages;
 import org.prunelab.core.events.JobKind;
+import org.prunelab.core.events.PrunedVariantEvent;
 import org.prunelab.core.events.StudyPlan;
 import org.prunelab.core.events.TrainedModelEvent;
 import org.prunelab.core.events.TrainingJob;
@@ -107,13 +108,14 @@ public class TrainingService {
             Optional<JobLease> lease = JobLease.tryAcquire(store.root(), job.key(), instance, config.leaseTimeout());
             if (lease.isPresent()) {
                 try (JobLease held = lease.get()) {
-                    if (ledger.find(key).isEmpty()) {
-                        JobResult result = train(job, progress);
-                        ledger.recordIfAbsent(key, Json.write(result));
-                        checkpoints.delete(job.key());
+                    if (ledger.find(key).isPresent()) {
+                        continue; // recorded between the look above and the lease: answered from the record
                     }
+                    // the record that holds, which is another trainer's if it recorded first
+                    String recorded = ledger.recordIfAbsent(key, Json.write(train(job, progress)));
+                    checkpoints.delete(job.key());
+                    return output(Json.read(recorded, JobResult.class));
                 }
-                continue; // answered from the record, which is another trainer's if it recorded first
             }
             if (!waited) {
                 LOG.infof("%s: another trainer holds it; waiting for its result", job.key());
@@ -132,7 +134,7 @@ public class TrainingService {
         TrainingJob job = r.job();
         return switch (job.kind()) {
             case MODEL -> {
-                List<org.prunelab.core.events.PrunedVariantEvent> ready = new ArrayList<>();
+                List<PrunedVariantEvent> ready = new ArrayList<>();
                 for (TrainingJob scratch : StudyPlan.firstJobs(job.request())) {
                     if (scratch.kind() == JobKind.SCRATCH && scratch.seed() == job.seed()) {
                         ledger.find(StudyPlan.jobKey(scratch.key())).map(j -> Json.read(j, JobResult.class))
