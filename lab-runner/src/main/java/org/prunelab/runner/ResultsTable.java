@@ -61,7 +61,7 @@ public final class ResultsTable {
             b.append('\n');
         }
         if (rows.stream().anyMatch(e -> e.stage() == Stage.FINE_TUNED)) {
-            b.append("(+ft: fine-tuned with its mask fixed)\n");
+            b.append("(+ft: fine-tuned with its mask fixed").append(lotteryNote(rows)).append(")\n");
         }
         return b.toString();
     }
@@ -95,7 +95,8 @@ public final class ResultsTable {
             }
             b.append('\n');
         }
-        b.append("(+ft: fine-tuned with its mask fixed; sd: sample standard deviation over the seeds)\n");
+        b.append("(+ft: fine-tuned with its mask fixed").append(lotteryNote(rows))
+                .append("; sd: sample standard deviation over the seeds)\n");
         return b.toString();
     }
 
@@ -151,5 +152,12 @@ public final class ResultsTable {
         } catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }
+    }
+
+    /** What the lottery rows' suffixes mean, for a run that has them. */
+    private static String lotteryNote(List<EvaluationEvent> rows) {
+        return rows.stream().anyMatch(e -> e.stage().lottery()) ? "; +rw: a lottery round's mask on the rewound "
+                + "weights, trained again (weight: the ticket, random: a random mask); +ri: the ticket's mask from "
+                + "fresh initial weights" : "";
     }
 }

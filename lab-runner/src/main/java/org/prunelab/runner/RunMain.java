@@ -15,6 +15,7 @@ import org.prunelab.core.events.TrainedModelEvent;
 import org.prunelab.core.events.TrainingProgress;
 import org.prunelab.core.events.TrainingRequest;
 import org.prunelab.core.inference.TimingPolicy;
+import org.prunelab.core.lottery.Lottery;
 import org.prunelab.core.model.Mlp;
 import org.prunelab.core.model.FineTuning;
 import org.prunelab.core.model.TrainingConfig;
@@ -38,17 +39,26 @@ public final class RunMain {
                            [--repetitions %d] [--warmups %d] [--kafka-port 9092] [--prometheus-port 9090 (0: none)]
                            [--evaluators 1] [--trainers 1] [--keep-running] [--run-id ID] [--no-baseline]
                            [--max-restarts %d] [--seeds 1,2,3] [--fine-tune [EPOCHS]] [--fine-tune-rate %s]
+                           [--lottery [--rounds %d] [--rate %s] [--rewind ITERATIONS] [--test-every %d]]
               --quick          %d epoch(s) on %,d training images and %d timing repetitions: a few minutes
             """, STUDY.epochs(), csv(STUDY.hiddenSizes()),
             csv(Percentage.DEFAULTS.stream().map(Percentage::label).toList()), STUDY.seed(),
             TimingPolicy.STUDY.repetitions(), TimingPolicy.STUDY.warmups(), Pipeline.DEFAULT_MAX_RESTARTS,
-            FineTuning.DEFAULT_LEARNING_RATE, QUICK.epochs(), QUICK.trainLimit(), TimingPolicy.QUICK.repetitions()) + """
+            FineTuning.DEFAULT_LEARNING_RATE, Lottery.DEFAULT_ROUNDS, Lottery.DEFAULT_RATE, Lottery.DEFAULT_TEST_EVERY,
+            QUICK.epochs(), QUICK.trainLimit(), TimingPolicy.QUICK.repetitions()) + """
               --no-baseline    skip the networks of the neuron-pruned sizes trained from scratch (trained by default)
               --evaluators N   run N evaluator instances in one consumer group (the topics have 4 partitions)
               --trainers N     run N trainers in one consumer group sharing the training jobs, each with
                                cores / N threads
               --seeds S1,S2    run the whole study once per seed; results as mean +- sd over the seeds
               --fine-tune [E]  also retrain every pruned variant with its mask fixed for E epochs (default %d)
+              --lottery        the lottery-ticket experiment instead of the pruning grid: per seed (default %s)
+                               the dense model (%d epochs unless --epochs), then --rounds rounds each pruning
+                               --rate of the remaining hidden weights by magnitude, rewinding the survivors to
+                               their initial values (or to iteration --rewind) and training again; controls at
+                               every round: the same mask reinitialised, a random mask, one-shot pruning with and
+                               without %d epoch of fine-tuning, a dense network of as many weights from scratch.
+                               Two trainers, timing at 1 thread with 1 repetition, unless said otherwise
               --keep-running   stay up after the first run for requests posted to the broker (Ctrl-C stops)
               --max-restarts N a service that exits is restarted (its work is still on its topic) up to N times
             or:    bin/run --results RUN_ID [--bootstrap 127.0.0.1:9092] [--store store] [--out runs]
@@ -58,7 +68,8 @@ public final class RunMain {
               checks a training request and posts it to a pipeline that is already running
             or:    bin/run --report runs/RUN_ID/results.json
               writes the report of a finished run again (charts, conclusions) from its results and the stored model
-            """.formatted(FineTuning.DEFAULT_EPOCHS);
+            """.formatted(FineTuning.DEFAULT_EPOCHS, csv(Lottery.DEFAULT_SEEDS), Lottery.DEFAULT_EPOCHS,
+            Lottery.DEFAULT_FINE_TUNE_EPOCHS);
 
     private static String csv(List<?> values) {
         return values.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(","));
@@ -99,16 +110,27 @@ public final class RunMain {
 
     private static TrainingRequest request(CliArgs a) {
         TrainingConfig d = a.flag("quick") ? QUICK : STUDY;
-        return new TrainingRequest(a.get("run-id", null), a.get("dataset", d.dataset()),
-                a.getInt("epochs", d.epochs()), null,
-                a.has("hidden") ? ints(a.get("hidden", "")) : null, a.has("seeds") ? null : a.getLong("seed", d.seed()),
+        boolean lottery = a.flag("lottery");
+        // a lottery request's own defaults (epochs, seeds) hold unless given
+        Integer epochs = null;
+        if (a.has("epochs") || !lottery || a.flag("quick")) {
+            epochs = a.getInt("epochs", d.epochs());
+        }
+        Long seed = a.has("seeds") || (lottery && !a.has("seed")) ? null : a.getLong("seed", d.seed());
+        return new TrainingRequest(a.get("run-id", null), a.get("dataset", d.dataset()), epochs, null,
+                a.has("hidden") ? ints(a.get("hidden", "")) : null, seed,
                 null,
                 a.getInt("train-limit", d.trainLimit()),
                 a.has("methods") ? Arrays.stream(a.get("methods", "").split(",")).map(String::trim).map(Method::parse)
                         .toList() : null,
                 a.has("percentages") ? doubles(a.get("percentages", "")) : null, !a.flag("no-baseline"),
                 a.has("seeds") ? longs(a.get("seeds", "")) : null, fineTuneEpochs(a),
-                a.has("fine-tune-rate") ? a.getDouble("fine-tune-rate", FineTuning.DEFAULT_LEARNING_RATE) : null)
+                a.has("fine-tune-rate") ? a.getDouble("fine-tune-rate", FineTuning.DEFAULT_LEARNING_RATE) : null,
+                lottery ? new Lottery(a.has("rounds") ? a.getInt("rounds", 0) : null,
+                        a.has("rate") ? a.getDouble("rate", 0) : null, a.has("rewind") ? a.getInt("rewind", 0) : null,
+                        // a quick epoch is 188 batches: test within it too
+                        a.has("test-every") || a.flag("quick")
+                                ? a.getInt("test-every", Lottery.QUICK_TEST_EVERY) : null) : null)
                 .complete();
     }
 
@@ -126,11 +148,17 @@ public final class RunMain {
         LabHome home = LabHome.locate();
         Map<String, String> env = new HashMap<>();
         TimingPolicy timing = quick ? TimingPolicy.QUICK : TimingPolicy.STUDY;
-        env.put("LAB_TIMING_WARMUPS", Integer.toString(a.getInt("warmups", timing.warmups())));
-        env.put("LAB_TIMING_REPETITIONS", Integer.toString(a.getInt("repetitions", timing.repetitions())));
+        boolean lottery = request.lottery() != null;
+        // the lottery's question is accuracy: its many networks are timed once each, at one thread
+        env.put("LAB_TIMING_WARMUPS", Integer.toString(a.getInt("warmups", lottery ? 0 : timing.warmups())));
+        env.put("LAB_TIMING_REPETITIONS", Integer.toString(a.getInt("repetitions", lottery ? 1
+                : timing.repetitions())));
+        if (lottery && System.getenv("LAB_TIMING_THREADS") == null) {
+            env.put("LAB_TIMING_THREADS", "1");
+        }
         Path runs = checkoutPath(a, "out", "runs");
         Duration timeout = Duration.ofMinutes(a.getInt("timeout-minutes", 180));
-        int trainers = a.getInt("trainers", 1);
+        int trainers = a.getInt("trainers", lottery ? 2 : 1);
         if (trainers < 1) {
             throw new IllegalArgumentException("--trainers must be 1 or more");
         }
@@ -238,6 +266,8 @@ public final class RunMain {
         ReportWriter.write(r, trained, dir.resolve("report"));
         System.out.println();
         Conclusions.sentences(r.evaluations()).forEach(s -> System.out.println("- " + s));
+        org.prunelab.runner.report.LotteryReport.sentences(r.evaluations())
+                .forEach(s -> System.out.println("- lottery: " + s));
         System.out.printf("report with charts: %s/report/report.md%n", dir);
     }
 

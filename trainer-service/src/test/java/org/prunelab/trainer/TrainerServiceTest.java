@@ -163,7 +163,14 @@ class TrainerServiceTest {
         assertEquals(0, models.received().size() + variants.received().size() + progress.received().size()
                 + jobs.received().size());
         assertRefused(connector, Topics.TRAINING_REQUESTS, "{\"seeds\":[1,1]}", "must not repeat");
-        assertRefused(connector, Topics.TRAINING_JOBS, "{\"runId\":\"j\",\"kind\":\"lottery\"}", "unknown job kind");
+        assertRefused(connector, Topics.TRAINING_JOBS, "{\"runId\":\"j\",\"kind\":\"lotto\"}", "unknown job kind");
+        assertRefused(connector, Topics.TRAINING_REQUESTS, "{\"lottery\":{\"rounds\":0}}", "lottery.rounds must be in");
+        assertRefused(connector, Topics.TRAINING_REQUESTS, "{\"lottery\":{},\"methods\":[\"neuron\"]}",
+                "a lottery request prunes by weight");
+        assertRefused(connector, Topics.TRAINING_JOBS, "{\"runId\":\"j\",\"kind\":\"lottery\",\"seed\":1,"
+                + "\"expectedVariants\":1,\"training\":{\"dataset\":\"mnist\",\"hiddenSizes\":[8],\"epochs\":1,"
+                + "\"batchSize\":8,\"learningRate\":0.01,\"seed\":1,\"trainLimit\":0},\"method\":\"neuron\","
+                + "\"percentage\":50}", "a lottery job names its settings");
         assertRefused(connector, Topics.TRAINING_JOBS, "{\"runId\":\"j\",\"kind\":\"model\"}", "'seed' is required");
         assertRefused(connector, Topics.TRAINING_JOBS, "{\"runId\":\"j\",\"kind\":\"model\",\"seed\":1,\"expectedVariants\":2}",
                 "runId, kind and training are required");

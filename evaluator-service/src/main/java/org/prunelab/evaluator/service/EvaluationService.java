@@ -25,10 +25,10 @@ import org.prunelab.core.inference.PairedTiming;
 import org.prunelab.core.inference.TimingPolicy;
 import org.prunelab.core.model.Mlp;
 import org.prunelab.core.model.ModelArtifact;
+import org.prunelab.core.model.EpochMetrics;
 import org.prunelab.core.model.ModelManifest;
 import org.prunelab.core.model.PruningInfo;
 import org.prunelab.core.pruning.Method;
-import org.prunelab.core.pruning.Stage;
 import org.prunelab.core.Json;
 import org.prunelab.core.store.ArtifactStore;
 import org.prunelab.core.store.ResultLedger;
@@ -169,10 +169,14 @@ public class EvaluationService {
         LOG.infof("%s: accuracy %.4f", v.key(), eval.accuracy());
         // written after timing, so that the files never share the CPU with a timed pass
         List<String> exported = form.export(mlp, provenance(v)).stream().map(store::put).toList();
+        // the network's own training, for the ones trained as they are: a one-shot variant's history is its model's
+        var best = ModelManifest.PRUNED.equals(artifact.manifest().kind()) && v.percentage() > 0
+                ? java.util.Optional.<EpochMetrics.TestPoint>empty() : EpochMetrics.best(artifact.manifest().history());
         return new EvaluationEvent(v.runId(), v.modelId(), v.variantId(), v.dataset(), method, v.percentage(),
                 v.seed(), v.sparsity(), fastParams, eval.loss(), eval.accuracy(), form.id(), diff, timings,
                 v.expectedVariants(), instance, Instant.now().toString(), exported, v.stage(),
-                1.0 - (double) fastParams / modelWeights(v));
+                1.0 - (double) fastParams / modelWeights(v), best.map(EpochMetrics.TestPoint::accuracy).orElse(null),
+                best.map(EpochMetrics.TestPoint::iteration).orElse(null));
     }
 
     /**
@@ -188,14 +192,13 @@ public class EvaluationService {
     }
 
     /**
-     * Refuses an artifact that is not the variant the event announces: a pruned or fine-tuned variant names its
-     * method, percentage and parent model; a from-scratch network, trained beside the model rather than from it, its
+     * Refuses an artifact that is not the variant the event announces: a pruned, fine-tuned or lottery variant names
+     * its method, percentage and parent model; a from-scratch network, trained beside the model rather than from it, its
      * run, seed and percentage.
      */
     private static void checkProvenance(PrunedVariantEvent v, ModelManifest manifest) {
         PruningInfo info = manifest.pruning();
-        String kind = v.method() == Method.SCRATCH ? ModelManifest.SCRATCH
-                : v.stage() == Stage.FINE_TUNED ? ModelManifest.FINE_TUNED : ModelManifest.PRUNED;
+        String kind = ModelManifest.kindOf(v.method(), v.stage());
         boolean fits = info != null && kind.equals(manifest.kind()) && info.method() == v.method()
                 && info.percentage() == v.percentage()
                 && (v.method() == Method.SCRATCH

@@ -84,7 +84,7 @@ public final class Conclusions {
                 out.add(String.format(Locale.ROOT, "%s: no 0 %% variant in this run to compare accuracies with.",
                         capital(method.label())));
             } else {
-                for (Stage stage : Stage.values()) {
+                for (Stage stage : Stage.GRID) {
                     accuracy(SeedMeans.of(means, method, stage), method, stage, base, seeds.size()).ifPresent(out::add);
                 }
             }
@@ -95,7 +95,7 @@ public final class Conclusions {
             }
         }
         scratchVersusNeuron(means).ifPresent(out::add);
-        for (Stage stage : Stage.values()) {
+        for (Stage stage : Stage.GRID) {
             globalVersusLayerwise(means, stage, seeds.size()).ifPresent(out::add);
             randomVersusMagnitude(means, stage).ifPresent(out::add);
         }

@@ -25,6 +25,7 @@ import org.prunelab.core.model.Mlp;
 import org.prunelab.core.pruning.Percentage;
 import org.prunelab.core.pruning.Method;
 import org.prunelab.core.pruning.Stage;
+import org.prunelab.runner.LotteryMeans;
 import org.prunelab.runner.SeedMeans;
 import org.prunelab.runner.ResultsTable;
 import org.prunelab.runner.RunResults;
@@ -69,6 +70,10 @@ public final class ReportWriter {
             if (withScratch) {
                 files.add(save(scratchVersusNeuron(run, means), dir, "scratch-vs-neuron"));
             }
+            if (LotteryMeans.in(all)) {
+                files.add(save(LotteryReport.accuracy(all), dir, "lottery-accuracy"));
+                files.add(save(LotteryReport.bestIteration(all), dir, "lottery-best-iteration"));
+            }
             List<LayerAnalysis> layers = LayerAnalysis.of(trained);
             for (LayerAnalysis l : layers) {
                 files.add(save(histogram("Layer " + l.layer() + ": |weight|", l.weightMagnitudes()), dir,
@@ -98,7 +103,7 @@ public final class ReportWriter {
         XYChart c = xy(title, yTitle);
         c.getStyler().setLegendPosition(legend);
         for (Method method : Method.pruning()) {
-            for (Stage stage : Stage.values()) {
+            for (Stage stage : Stage.GRID) {
                 List<SeedMeans> m = SeedMeans.of(means, method, stage);
                 if (!m.isEmpty()) {
                     series(c, label(method, stage), m.stream().mapToDouble(SeedMeans::percentage).toArray(), m, f, sd,
@@ -132,7 +137,7 @@ public final class ReportWriter {
         XYChart c = xy("Test accuracy vs share of all weights removed" + over(seeds), "accuracy");
         c.setXAxisTitle("share of the model's weights removed");
         for (Method method : Method.values()) {
-            for (Stage stage : Stage.values()) {
+            for (Stage stage : Stage.GRID) {
                 // records from before the removed share was recorded have none to place
                 List<SeedMeans> m = SeedMeans.of(means, method, stage).stream().filter(r -> r.removed() > 0
                         || r.percentage() == 0).toList();
@@ -189,7 +194,7 @@ public final class ReportWriter {
     /** Accuracy of neuron-pruned networks and of networks of the same sizes trained from scratch (means). */
     private static XYChart scratchVersusNeuron(RunResults run, List<SeedMeans> means) {
         XYChart c = xy("Neuron-pruned vs trained from scratch at the same sizes", "test accuracy");
-        for (Stage stage : Stage.values()) {
+        for (Stage stage : Stage.GRID) {
             List<SeedMeans> n = SeedMeans.of(means, Method.NEURON, stage);
             if (!n.isEmpty()) {
                 series(c, stage == Stage.ONE_SHOT ? "neuron-pruned (no retraining)" : "neuron-pruned, fine-tuned",
@@ -295,6 +300,9 @@ public final class ReportWriter {
                     run.trainedModels().size(), t.training().seed()));
         }
         b.append('\n');
+        if (LotteryMeans.in(run.evaluations())) {
+            lottery(b, run);
+        }
         b.append("## Conclusions\n\n");
         for (String s : Conclusions.sentences(run.evaluations())) {
             b.append("- ").append(s).append('\n');
@@ -351,7 +359,8 @@ public final class ReportWriter {
         b.append("\n## Per-layer cost of each form\n\nPer image: FLOPs count a multiply and an add per weight used; "
                 + "bytes are what the form holds (CSR: float32 values, int32 column indices and row pointers).\n");
         for (Method m : Method.pruning()) {
-            if (method(run.evaluations(), m).isEmpty()) {
+            // the methods of the one-shot grid (a lottery run's random masks are not one)
+            if (method(run.evaluations(), m).isEmpty() || shares.isEmpty() || !shares.get(0).costs().containsKey(m)) {
                 continue;
             }
             b.append(String.format(Locale.ROOT, "%n### %s (%s)%n%n| percentage | layer | weights kept | sparsity "
@@ -369,6 +378,29 @@ public final class ReportWriter {
         }
         b.append("\n## Results\n\n```\n").append(ResultsTable.format(run)).append("```\n");
         return b.toString();
+    }
+
+    /** The lottery experiment's section: what ran, the answer, the charts and the table. */
+    private static void lottery(StringBuilder b, RunResults run) {
+        var t = run.trained();
+        var l = t.lottery();
+        b.append(String.format(Locale.ROOT, "## The lottery ticket%n%nPer seed the dense model was pruned by magnitude "
+                + "in %d rounds, each removing %s %% of every hidden layer's remaining weights (the output layer is "
+                + "not pruned); after each round the surviving weights were rewound to %s and trained again for %d "
+                + "epoch(s) with the mask fixed. Controls at every round: the same mask from freshly drawn initial "
+                + "weights (reinitialised), a random mask of the same per-layer counts from the rewound weights, the "
+                + "dense model pruned one-shot to the round's percentage without retraining and fine-tuned for %d "
+                + "epoch(s), and a dense network with as many weights trained from scratch. Test accuracy was "
+                + "measured every %d iterations of every training (the best and when it came).%n%n",
+                l.rounds(), Percentage.label(100 * l.rate()), l.rewindIteration() == 0 ? "their initial values"
+                        : "their values after " + l.rewindIteration() + " iterations of the dense training",
+                t.training().epochs(), t.fineTune().epochs(), l.testEvery()));
+        for (String s : LotteryReport.sentences(run.evaluations())) {
+            b.append("- ").append(s).append('\n');
+        }
+        b.append("\n![lottery accuracy](lottery-accuracy.png)\n\n![lottery best iteration]"
+                + "(lottery-best-iteration.png)\n\n");
+        b.append(LotteryReport.markdown(run.evaluations())).append('\n');
     }
 
     private static XYChart xy(String title, String yTitle) {

@@ -29,7 +29,7 @@ class ConclusionsTest {
     static EvaluationEvent seeded(Method method, Stage stage, double p, long seed, double accuracy,
                                   List<PairedTiming> timings) {
         return new EvaluationEvent("r", "m", "v", "mnist", method, p, seed, new Sparsity(List.of(), p / 100, 0, 0), 0,
-                0.1, accuracy, method.fastForm().id(), 0, timings, 10, "e", "now", List.of(), stage, p / 100);
+                0.1, accuracy, method.fastForm().id(), 0, timings, 10, "e", "now", List.of(), stage, p / 100, null, null);
     }
 
     @Test

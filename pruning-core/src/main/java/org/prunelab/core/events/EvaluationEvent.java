@@ -22,12 +22,16 @@ import org.prunelab.core.pruning.Stage;
  * @param fastArtifacts   the fast form's files in the artifact store, to take away ({@link
  *                        org.prunelab.core.inference.FastForm#export}): one SciPy CSR matrix per layer, or one
  *                        compacted network with its kept neurons' original indices
+ * @param bestAccuracy    for a network trained as it is (the model at 0 %, a from-scratch, fine-tuned or lottery
+ *                        network), the best test accuracy its training reached ({@link
+ *                        org.prunelab.core.model.EpochMetrics#best}); null for a one-shot variant or an old record
+ * @param bestIteration   the first iteration of its training that reached {@code bestAccuracy}; null with it
  */
 public record EvaluationEvent(String runId, String modelId, String variantId, String dataset, Method method,
                               double percentage, long seed, Sparsity sparsity, long fastParameters, double testLoss,
                               double testAccuracy, String fastForm, double fastMaxAbsDiff, List<PairedTiming> timings,
                               int expectedVariants, String evaluatedBy, String evaluatedAt, List<String> fastArtifacts,
-                              Stage stage, double removedShare) {
+                              Stage stage, double removedShare, Double bestAccuracy, Long bestIteration) {
 
     public EvaluationEvent {
         stage = Stage.orOneShot(stage);
@@ -46,6 +50,11 @@ public record EvaluationEvent(String runId, String modelId, String variantId, St
     /** The timing at {@code threads}, if it was timed at that count. */
     public Optional<PairedTiming> timing(int threads) {
         return timings.stream().filter(t -> t.threads() == threads).findFirst();
+    }
+
+    /** The share of the model's weights the variant keeps (1 - {@link #removedShare}). */
+    public double remainingShare() {
+        return 1 - removedShare;
     }
 
     public String key() {

@@ -5,15 +5,17 @@ import java.util.List;
 import java.util.Optional;
 import org.prunelab.core.Json;
 import org.prunelab.core.baseline.ScratchBaseline;
+import org.prunelab.core.lottery.Lottery;
 import org.prunelab.core.model.FineTuning;
+import org.prunelab.core.model.TrainingConfig;
 import org.prunelab.core.pruning.Method;
 import org.prunelab.core.pruning.Stage;
 import org.prunelab.core.store.ResultLedger;
 
 /**
  * What a training request makes of a run, derived from the request alone so that every service computes the same:
- * the training jobs (per seed: the model, the from-scratch networks, the fine-tunings of the pruned variants), the
- * variants it evaluates, and the ledger keys under which each step is recorded once.
+ * the training jobs (per seed: the model, the from-scratch networks, the fine-tunings of the pruned variants, the
+ * lottery rounds), the variants it evaluates, and the ledger keys under which each step is recorded once.
  *
  * <p>The ledger keys are the run's progress: the trainer records the plan ({@link #planKey}) when it accepts the
  * request, each job's result under {@link #jobKey}, and the pruner each seed's pruning under {@link #pruningKey}. A
@@ -29,13 +31,30 @@ public final class StudyPlan {
      */
     public static int expectedVariants(List<Method> methods, List<Double> percentages, boolean baseline, int seeds,
                                        FineTuning fineTune) {
+        return expectedVariants(methods, percentages, baseline, seeds, fineTune, null);
+    }
+
+    /** As above, plus each lottery round's three networks (ticket, reinitialised, random mask) per seed. */
+    public static int expectedVariants(List<Method> methods, List<Double> percentages, boolean baseline, int seeds,
+                                       FineTuning fineTune, Lottery lottery) {
         int pruned = methods.size() * percentages.size() * (fineTune.enabled() ? 2 : 1);
-        return seeds * (pruned + (baseline ? ScratchBaseline.percentages(percentages).size() : 0));
+        int rounds = lottery == null ? 0 : 3 * lottery.complete().rounds();
+        return seeds * (pruned + rounds + (baseline ? ScratchBaseline.percentages(percentages).size() : 0));
     }
 
     /** For a completed request. */
     public static int expectedVariants(TrainingRequest r) {
-        return expectedVariants(r.methods(), r.percentages(), r.baseline(), r.seeds().size(), r.fineTuning());
+        return expectedVariants(r.methods(), r.percentages(), r.baseline(), r.seeds().size(), r.fineTuning(),
+                r.lottery());
+    }
+
+    /**
+     * The from-scratch network beside a seed's model at a percentage: of the neuron-pruned sizes, or in a lottery
+     * run of as many weights as the round's ticket.
+     */
+    public static TrainingConfig scratchConfig(TrainingRequest r, long seed, double percentage) {
+        return r.lottery() == null ? ScratchBaseline.config(r.config(seed), percentage)
+                : ScratchBaseline.sameWeightConfig(r.config(seed), 784, 10, percentage);
     }
 
     /**
@@ -51,12 +70,29 @@ public final class StudyPlan {
         if (r.baseline()) {
             for (long seed : r.seeds()) {
                 for (double p : ScratchBaseline.percentages(r.percentages())) {
-                    jobs.add(TrainingJob.scratch(r.runId(), seed, ScratchBaseline.config(r.config(seed), p), p,
-                            expected));
+                    jobs.add(TrainingJob.scratch(r.runId(), seed, scratchConfig(r, seed, p), p, expected));
                 }
             }
         }
         return jobs;
+    }
+
+    /**
+     * The jobs that follow a finished model or ticket of a lottery run: the next round's three networks, pruned from
+     * {@code previousId} (the model, at the first round; the ticket at {@code percentage}, after it); none after the
+     * last round or outside a lottery.
+     */
+    public static List<TrainingJob> nextLotteryRound(TrainingJob done, String modelId, String previousId) {
+        Lottery lottery = done.lottery();
+        if (lottery == null || (done.kind() != JobKind.MODEL && !done.ticket())) {
+            return List.of();
+        }
+        var next = done.kind() == JobKind.MODEL ? java.util.OptionalDouble.of(lottery.percentages().get(0))
+                : lottery.next(done.percentage());
+        if (next.isEmpty()) {
+            return List.of();
+        }
+        return TrainingJob.lotteryRound(done.runId(), done.seed(), done.training(), lottery, next.getAsDouble(), modelId, previousId, done.expectedVariants());
     }
 
     /** The keys of every job the run trains, fine-tunings included. */
@@ -68,6 +104,15 @@ public final class StudyPlan {
                     for (double p : r.percentages()) {
                         keys.add(PrunedVariantEvent.key(r.runId(), seed, m, p, Stage.FINE_TUNED));
                     }
+                }
+            }
+        }
+        if (r.lottery() != null) {
+            for (long seed : r.seeds()) {
+                for (double p : r.lottery().percentages()) {
+                    keys.add(PrunedVariantEvent.key(r.runId(), seed, Method.WEIGHT, p, Stage.REWOUND));
+                    keys.add(PrunedVariantEvent.key(r.runId(), seed, Method.WEIGHT, p, Stage.REINITIALIZED));
+                    keys.add(PrunedVariantEvent.key(r.runId(), seed, Method.RANDOM, p, Stage.REWOUND));
                 }
             }
         }

@@ -32,7 +32,6 @@ public record FineTuning(int epochs, double learningRate) {
 
     /** The fine-tuning's training: the model's data, batch, seed and limit, these epochs at this rate. */
     public TrainingConfig config(TrainingConfig model) {
-        return new TrainingConfig(model.dataset(), model.hiddenSizes(), epochs, model.batchSize(), learningRate,
-                model.seed(), model.trainLimit());
+        return model.withEpochs(epochs, learningRate);
     }
 }

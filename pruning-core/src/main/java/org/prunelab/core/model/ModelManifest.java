@@ -7,8 +7,8 @@ import java.util.List;
  * The JSON manifest stored inside every model artifact as {@code manifest.json}: enough to know what the
  * arrays are and where they came from without any other record.
  *
- * @param kind       "trained", "pruned", "fine-tuned" (a pruned variant retrained with its mask) or "scratch" (a
- *                   from-scratch baseline network)
+ * @param kind       "trained", "pruned", "fine-tuned" (a pruned variant retrained with its mask), "scratch" (a
+ *                   from-scratch baseline network), or a lottery round's "rewound" or "reinitialized" network
  * @param arrays     names of the npz arrays in layer order, each shape [in, out]
  * @param sizes      layer sizes from input to output
  * @param training   how the (parent) model was trained
@@ -44,6 +44,28 @@ public record ModelManifest(int formatVersion, String kind, String runId, List<S
     public ModelManifest asScratchBaselineOf(PruningInfo info) {
         return new ModelManifest(FORMAT_VERSION, SCRATCH, runId, arrays, sizes, hiddenActivation, outputActivation,
                 bias, dataset, training, history, info);
+    }
+
+    /**
+     * The manifest of a lottery round's network: kind "rewound" or "reinitialized" (the stage), the mask's provenance
+     * (the seed's model, the method, the round's percentage), and its own training.
+     */
+    public static ModelManifest lottery(String runId, Mlp mlp, TrainingConfig training, List<EpochMetrics> history,
+                                        org.prunelab.core.pruning.Stage stage, PruningInfo info) {
+        return new ModelManifest(FORMAT_VERSION, stage.id(), runId, arrayNames(mlp.layers().size()), mlp.sizes(),
+                "relu", "softmax", false, training.dataset(), training, List.copyOf(history), info);
+    }
+
+    /** The kind of manifest a variant of this method and stage is stored with. */
+    public static String kindOf(org.prunelab.core.pruning.Method method, org.prunelab.core.pruning.Stage stage) {
+        if (method == org.prunelab.core.pruning.Method.SCRATCH) {
+            return SCRATCH;
+        }
+        return switch (org.prunelab.core.pruning.Stage.orOneShot(stage)) {
+            case ONE_SHOT -> PRUNED;
+            case FINE_TUNED -> FINE_TUNED;
+            case REWOUND, REINITIALIZED -> stage.id();
+        };
     }
 
     /** The manifest of a fine-tuned variant: the pruned variant's provenance, the fine-tuning's training. */

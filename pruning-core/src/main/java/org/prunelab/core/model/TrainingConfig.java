@@ -7,9 +7,11 @@ import java.util.List;
  * Adam at 1e-3, batch 64, 10 epochs. The seed drives weight initialisation and the per-epoch shuffle.
  *
  * @param trainLimit use only the first N training images (0 = all), for quick runs
+ * @param testEvery  also measure test accuracy every this many iterations within the epochs (0: after each epoch
+ *                   only), so that a training's best accuracy and when it came are known (the lottery experiment)
  */
 public record TrainingConfig(String dataset, List<Integer> hiddenSizes, int epochs, int batchSize,
-                             double learningRate, long seed, int trainLimit) {
+                             double learningRate, long seed, int trainLimit, Integer testEvery) {
     public static final List<Integer> DEFAULT_HIDDEN = List.of(1000, 1000, 500, 200);
     /** Ceilings that keep a request from asking for more than this machine class can hold or finish. */
     public static final int MAX_EPOCHS = 1000;
@@ -33,6 +35,23 @@ public record TrainingConfig(String dataset, List<Integer> hiddenSizes, int epoc
 
     public TrainingConfig {
         hiddenSizes = List.copyOf(hiddenSizes);
+        testEvery = testEvery == null ? 0 : testEvery; // records from before the field: after each epoch only
+    }
+
+    /** Test figures after each epoch only. */
+    public TrainingConfig(String dataset, List<Integer> hiddenSizes, int epochs, int batchSize, double learningRate,
+                          long seed, int trainLimit) {
+        this(dataset, hiddenSizes, epochs, batchSize, learningRate, seed, trainLimit, 0);
+    }
+
+    /** This training with other hidden sizes (a from-scratch network's). */
+    public TrainingConfig withHiddenSizes(List<Integer> hidden) {
+        return new TrainingConfig(dataset, hidden, epochs, batchSize, learningRate, seed, trainLimit, testEvery);
+    }
+
+    /** This training with other epochs and rate (a fine-tuning's). */
+    public TrainingConfig withEpochs(int epochs, double learningRate) {
+        return new TrainingConfig(dataset, hiddenSizes, epochs, batchSize, learningRate, seed, trainLimit, testEvery);
     }
 
     /** The network's layer widths on data of {@code inputs} features and {@code classes} classes. */
@@ -57,6 +76,9 @@ public record TrainingConfig(String dataset, List<Integer> hiddenSizes, int epoc
         }
         if (trainLimit < 0) {
             throw new IllegalArgumentException("trainLimit must be >= 0, got " + trainLimit);
+        }
+        if (testEvery < 0) {
+            throw new IllegalArgumentException("testEvery must be >= 0 iterations, got " + testEvery);
         }
         if (hiddenSizes.isEmpty()) {
             throw new IllegalArgumentException("hiddenSizes needs at least one hidden layer");

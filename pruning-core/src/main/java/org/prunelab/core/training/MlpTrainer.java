@@ -132,6 +132,35 @@ public final class MlpTrainer {
         return masks;
     }
 
+    /**
+     * The weights a lottery ticket is rewound to: {@code config.seed()}'s initial weights, after {@code iterations}
+     * iterations of the dense training with this configuration (the same shuffle and batches, so the same weights the
+     * model had then, at the same thread count). The gemm engine only.
+     */
+    public Mlp rewindPoint(TrainingConfig config, LabeledImages train, long iterations) {
+        LabeledImages data = data(config, train);
+        Mlp initial = TrainingEngine.xavier(config.layerSizes(data.features(), data.classes()), config.seed());
+        if (iterations == 0) {
+            return initial;
+        }
+        if (engine != TrainingEngine.GEMM) {
+            throw new IllegalArgumentException("late rewinding needs the gemm engine, not " + engine.id());
+        }
+        try (TrainingEngine.Session net = TrainingEngine.gemm(initial, null, config.batchSize(),
+                config.learningRate(), threads)) {
+            Random shuffle = new Random(config.seed());
+            int[] order = Batches.identity(data.count());
+            long done = 0;
+            while (done < iterations) {
+                shuffle(order, shuffle);
+                for (int from = 0; from < data.count() && done < iterations; from += config.batchSize(), done++) {
+                    net.step(data, order, from, Math.min(from + config.batchSize(), data.count()));
+                }
+            }
+            return net.mlp();
+        }
+    }
+
     /** The training images the configuration uses (its limit applied), once it is checked against them. */
     private static LabeledImages data(TrainingConfig config, LabeledImages train) {
         LabeledImages data = config.trainLimit() > 0 ? train.head(config.trainLimit()) : train;
@@ -164,18 +193,29 @@ public final class MlpTrainer {
             long start = System.nanoTime();
             shuffle(order, shuffle);
             double lossSum = 0;
+            List<EpochMetrics.TestPoint> tests = new ArrayList<>();
+            long testNanos = 0;
             for (int b = 0; b < batches; b++) {
                 int from = b * config.batchSize();
                 int to = Math.min(from + config.batchSize(), data.count());
                 lossSum += net.step(data, order, from, to) * (to - from);
+                long iteration = (long) (epoch - 1) * batches + b + 1;
+                if (config.testEvery() > 0 && iteration % config.testEvery() == 0 && b + 1 < batches) {
+                    // the epoch's end is tested below; the test passes are not training time
+                    long t = System.nanoTime();
+                    Evaluation e = net.evaluate(test);
+                    tests.add(new EpochMetrics.TestPoint(iteration, e.loss(), e.accuracy()));
+                    testNanos += System.nanoTime() - t;
+                }
                 if ((b + 1) % batchReportEvery == 0 || b + 1 == batches) {
                     progress.batches(epoch, b + 1, batches);
                 }
             }
-            double seconds = (System.nanoTime() - start) / 1e9;
+            double seconds = (System.nanoTime() - start - testNanos) / 1e9;
             trainingSeconds += seconds;
             Evaluation eval = net.evaluate(test);
-            EpochMetrics m = new EpochMetrics(epoch, lossSum / data.count(), eval.loss(), eval.accuracy(), seconds);
+            EpochMetrics m = new EpochMetrics(epoch, lossSum / data.count(), eval.loss(), eval.accuracy(), seconds,
+                    (long) epoch * batches, tests);
             history.add(m);
             // none after the last epoch (the result itself is recorded next), none copied out for no keeper
             TrainingCheckpoint c = epoch < config.epochs() && checkpoints != TrainingCheckpoint.Keeper.NONE

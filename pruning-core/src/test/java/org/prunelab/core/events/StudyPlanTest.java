@@ -63,6 +63,56 @@ class StudyPlanTest {
         assertRefused("{\"fineTuneEpochs\":1,\"fineTuneLearningRate\":0}", "fineTuneLearningRate must be in (0, 10)");
     }
 
+    @Test
+    void aLotteryRequestPlansItsRoundsAndControlsRoundByRound() {
+        TrainingRequest r = request("{\"runId\":\"l\",\"lottery\":{\"rounds\":3}}");
+        // the lottery's own defaults: three seeds, two epochs, the same-weights baseline, one epoch of fine-tuning
+        assertEquals(List.of(42L, 43L, 44L), r.seeds());
+        assertEquals(2, r.epochs());
+        assertTrue(r.baseline());
+        assertEquals(1, r.fineTuning().epochs());
+        assertEquals(List.of(Method.WEIGHT), r.methods());
+        assertEquals(List.of(0.0, 50.0, 75.0, 87.5), r.percentages());
+        assertEquals(250, r.config(43).testEvery());
+        assertEquals(r, request(Json.write(r)), "completing a completed lottery request changes nothing");
+        // per seed: 4 one-shot + 4 fine-tuned + 3 from scratch + 3 rounds x 3 networks
+        assertEquals(3 * (4 + 4 + 3 + 9), StudyPlan.expectedVariants(r));
+        // the from-scratch networks have as many weights as the round's ticket, not the neuron-pruned sizes
+        TrainingJob scratch = StudyPlan.firstJobs(r).stream().filter(j -> j.kind() == JobKind.SCRATCH).findFirst()
+                .orElseThrow();
+        assertEquals(50.0, scratch.percentage());
+        assertEquals(org.prunelab.core.baseline.ScratchBaseline.sameWeightSizes(List.of(1000, 1000, 500, 200), 784,
+                10, 50), scratch.training().hiddenSizes());
+
+        TrainingJob model = StudyPlan.firstJobs(r).get(0);
+        List<TrainingJob> round1 = StudyPlan.nextLotteryRound(model, "m", "m");
+        assertEquals(List.of("l/s42/weight/50/rewound", "l/s42/weight/50/reinitialized", "l/s42/random/50/rewound"),
+                round1.stream().map(TrainingJob::key).toList());
+        round1.forEach(TrainingJob::validate);
+        assertEquals("m", round1.get(0).variantId(), "the first round's mask is pruned from the model");
+        assertTrue(StudyPlan.nextLotteryRound(round1.get(1), "m", "x").isEmpty(), "a control leads nowhere");
+        List<TrainingJob> round2 = StudyPlan.nextLotteryRound(round1.get(0), "m", "t1");
+        assertEquals(75.0, round2.get(0).percentage());
+        assertEquals("t1", round2.get(2).variantId(), "the next round's masks are pruned from the ticket");
+        List<TrainingJob> round3 = StudyPlan.nextLotteryRound(round2.get(0), "m", "t2");
+        assertTrue(StudyPlan.nextLotteryRound(round3.get(0), "m", "t3").isEmpty(), "none after the last round");
+        List<String> keys = StudyPlan.jobKeys(r);
+        assertTrue(keys.containsAll(round3.stream().map(TrainingJob::key).toList()), keys.toString());
+        assertEquals(3 * (1 + 3 + 4 + 9), keys.size());
+
+        // records written before the test points existed still read: tested after each epoch only
+        assertEquals(0, Json.read("{\"dataset\":\"mnist\",\"hiddenSizes\":[10],\"epochs\":1,\"batchSize\":1,"
+                + "\"learningRate\":0.1,\"seed\":1,\"trainLimit\":0}", org.prunelab.core.model.TrainingConfig.class)
+                .testEvery());
+        assertRefused("{\"lottery\":{},\"percentages\":[50]}", "a lottery request prunes by weight");
+        assertRefused("{\"lottery\":{},\"methods\":[\"neuron\"]}", "a lottery request prunes by weight");
+        assertRefused("{\"lottery\":{\"rate\":1.5}}", "lottery.rate");
+        assertRefused("{\"lottery\":{\"rounds\":2.5}}", "whole number");
+        TrainingJob forged = new TrainingJob("l", JobKind.LOTTERY, 42, r.config(42), null, Method.NEURON, 50.0, "m",
+                "m", "m", 1, org.prunelab.core.pruning.Stage.REWOUND, r.lottery());
+        assertThrows(IllegalArgumentException.class, forged::validate);
+    }
+
     private static void assertRefused(String json, String reason) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> request(json));
         assertTrue(e.getMessage().contains(reason), e.getMessage());

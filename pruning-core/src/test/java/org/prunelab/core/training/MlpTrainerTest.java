@@ -11,10 +11,13 @@ import org.prunelab.core.data.LabeledImages;
 import org.prunelab.core.model.Mlp;
 import org.prunelab.core.model.TrainingConfig;
 
-class MlpTrainerTest {
+public class MlpTrainerTest {
 
-    /** Two separable classes: class = whether the first half of the features outweighs the second half. */
-    static LabeledImages blobs(int n, long seed) {
+    /**
+     * Two separable classes: class = whether the first half of the features outweighs the second half. Also the
+     * lottery tests' data.
+     */
+    public static LabeledImages blobs(int n, long seed) {
         Random r = new Random(seed);
         int f = 16;
         float[] x = new float[n * f];

@@ -70,6 +70,7 @@ public class TrainingRequestConsumer {
             List<Outgoing> records = new ArrayList<>();
             out.models().forEach(m -> records.add(new Outgoing(models, m.runId(), Json.write(m))));
             out.variants().forEach(v -> records.add(new Outgoing(variants, v.key(), Json.write(v))));
+            out.jobs().forEach(j -> records.add(new Outgoing(jobs, j.key(), Json.write(j))));
             return records;
         });
     }

@@ -14,15 +14,17 @@ import org.prunelab.core.pruning.Stage;
  * sparsity. Every later delivery of the job is answered from it.
  *
  * @param model     for a model job, its event; else null
- * @param networkId for a from-scratch network or a fine-tuning, the trained network's artifact id; else the model's
+ * @param networkId for a from-scratch network, a fine-tuning or a lottery round, the trained network's artifact id;
+ *                  else the model's
  */
 public record JobResult(TrainingJob job, TrainedModelEvent model, String networkId, Sparsity sparsity,
                         List<EpochMetrics> history, double secondsPerEpoch) {
 
-    /** The variant a scratch or fine-tune job produced, beside (or from) the seed's model {@code modelId}. */
+    /** The variant a scratch, fine-tune or lottery job produced, beside (or from) the seed's model {@code modelId}. */
     public PrunedVariantEvent variant(String modelId) {
         return new PrunedVariantEvent(job.runId(), modelId, networkId, networkId, job.training().dataset(),
                 job.method(), job.percentage(), sparsity, job.seed(), job.expectedVariants(),
-                job.kind() == JobKind.FINE_TUNE ? Stage.FINE_TUNED : Stage.ONE_SHOT);
+                job.kind() == JobKind.FINE_TUNE ? Stage.FINE_TUNED : job.kind() == JobKind.LOTTERY ? job.stage()
+                : Stage.ONE_SHOT);
     }
 }

@@ -21,6 +21,7 @@ import org.prunelab.core.events.TrainedModelEvent;
 import org.prunelab.core.events.TrainingJob;
 import org.prunelab.core.events.TrainingProgress;
 import org.prunelab.core.events.TrainingRequest;
+import org.prunelab.core.lottery.LotteryRound;
 import org.prunelab.core.model.EpochMetrics;
 import org.prunelab.core.model.ModelArtifact;
 import org.prunelab.core.model.ModelManifest;
@@ -40,7 +41,7 @@ import org.prunelab.trainer.config.TrainerConfig;
 
 /**
  * Turns a request into training jobs, and trains jobs: a seed's model, a from-scratch network, a pruned variant's
- * fine-tuning. Each job's result is recorded once in the ledger (a repeated or redelivered job is answered from the
+ * fine-tuning, a lottery round's network (whose ticket leads to the next round's jobs). Each job's result is recorded once in the ledger (a repeated or redelivered job is answered from the
  * record), each epoch is checkpointed in the store (a job a killed trainer left resumes there, on any trainer), and
  * a lease keeps two trainers from training one job at the same time.
  */
@@ -141,12 +142,15 @@ public class TrainingService {
                                 .ifPresent(s -> ready.add(s.variant(r.model().modelId())));
                     }
                 }
-                yield new JobOutput(List.of(r.model()), ready);
+                String id = r.model().modelId();
+                yield new JobOutput(List.of(r.model()), ready, StudyPlan.nextLotteryRound(job, id, id));
             }
             case SCRATCH -> new JobOutput(List.of(), ledger.find(StudyPlan.jobKey(TrainingJob.modelKey(job.runId(),
                     job.seed()))).map(m -> Json.read(m, JobResult.class))
-                    .map(m -> List.of(r.variant(m.model().modelId()))).orElse(List.of()));
-            case FINE_TUNE -> new JobOutput(List.of(), List.of(r.variant(job.modelId())));
+                    .map(m -> List.of(r.variant(m.model().modelId()))).orElse(List.of()), List.of());
+            case FINE_TUNE -> new JobOutput(List.of(), List.of(r.variant(job.modelId())), List.of());
+            case LOTTERY -> new JobOutput(List.of(), List.of(r.variant(job.modelId())),
+                    StudyPlan.nextLotteryRound(job, job.modelId(), r.networkId()));
         };
     }
 
@@ -201,7 +205,7 @@ public class TrainingService {
                 EpochMetrics last = r.last();
                 TrainedModelEvent model = new TrainedModelEvent(run, id, id, cfg.dataset(), r.mlp().sizes(), cfg,
                         r.history(), last.testLoss(), last.testAccuracy(), r.secondsPerEpoch(), q.methods(),
-                        q.percentages(), q.baseline(), Instant.now().toString(), q.seeds(), q.fineTuning());
+                        q.percentages(), q.baseline(), Instant.now().toString(), q.seeds(), q.fineTuning(), q.lottery());
                 yield new JobResult(job, model, id, Sparsity.of(r.mlp()), r.history(), r.secondsPerEpoch());
             }
             case SCRATCH -> {
@@ -225,6 +229,17 @@ public class TrainingService {
                         data[0], data[1], report, keeper);
                 Sparsity sparsity = Sparsity.of(r.mlp());
                 String id = store.putModel(new ModelArtifact(r.mlp(), pruned.manifest().fineTuned(cfg, r.history())));
+                yield new JobResult(job, null, id, sparsity, r.history(), r.secondsPerEpoch());
+            }
+            case LOTTERY -> {
+                LOG.infof("%s: round %d of %d", job.key(), job.lottery().round(job.percentage()),
+                        job.lottery().rounds());
+                MlpTrainer.Result r = LotteryRound.train(job, ModelArtifact.fromNpz(store.get(job.variantId(),
+                        job.sha256())), trainer, data[0], data[1], report, keeper);
+                Sparsity sparsity = Sparsity.of(r.mlp());
+                String id = store.putModel(new ModelArtifact(r.mlp(), ModelManifest.lottery(run, r.mlp(), cfg,
+                        r.history(), job.stage(), new PruningInfo(job.modelId(), job.method(), job.percentage(),
+                                sparsity))));
                 yield new JobResult(job, null, id, sparsity, r.history(), r.secondsPerEpoch());
             }
         };
