@@ -22,6 +22,10 @@ import org.prunelab.runner.LotteryMeans.Kind;
 public final class LotteryReport {
     private static final List<Kind> CURVES = List.of(Kind.TICKET, Kind.REINITIALIZED, Kind.RANDOM_MASK,
             Kind.ONE_SHOT, Kind.FINE_TUNED, Kind.SCRATCH);
+    /** One colour per curve, told apart also in print: the ticket blue, its two controls warm, the rest cool. */
+    private static final List<java.awt.Color> COLOURS = List.of(new java.awt.Color(0x1f77b4),
+            new java.awt.Color(0xd62728), new java.awt.Color(0xff7f0e), new java.awt.Color(0x7f7f7f),
+            new java.awt.Color(0x2ca02c), new java.awt.Color(0x9467bd));
 
     private LotteryReport() {
     }
@@ -87,12 +91,12 @@ public final class LotteryReport {
         if (!Double.isNaN(dense.bestIteration())) {
             List<LotteryMeans> faster = tickets.stream().filter(t -> t.bestIteration() < dense.bestIteration())
                     .toList();
+            List<LotteryMeans> slower = tickets.stream().filter(t -> !faster.contains(t)).toList();
             out.add(String.format(Locale.ROOT, "The dense network reached its best test accuracy at iteration %s; "
-                    + "the ticket reached its own earlier at %s, and not earlier at %s.", dense.bestIterationText(),
+                    + "the ticket reached its own earlier at %s%s.", dense.bestIterationText(),
                     faster.isEmpty() ? "no round" : shares(faster) + " (" + faster.stream().map(
                     LotteryMeans::bestIterationText).collect(Collectors.joining(", ")) + ")",
-                    faster.size() == tickets.size() ? "none" : shares(tickets.stream().filter(t -> !faster.contains(t))
-                    .toList())));
+                    faster.isEmpty() || slower.isEmpty() ? "" : ", and not earlier at " + shares(slower)));
         }
         LotteryMeans last = tickets.get(tickets.size() - 1);
         List<String> controls = new ArrayList<>();
@@ -148,16 +152,17 @@ public final class LotteryReport {
     private static XYChart chart(List<EvaluationEvent> rows, String title, String yTitle, boolean iterations) {
         List<LotteryMeans> m = LotteryMeans.of(rows);
         int seeds = m.stream().mapToInt(LotteryMeans::seeds).max().orElse(1);
-        XYChart c = new XYChartBuilder().width(900).height(520).title(title + (seeds > 1
+        XYChart c = new XYChartBuilder().width(900).height(600).title(title + (seeds > 1
                 ? " (mean +- sd over " + seeds + " seeds)" : "")).xAxisTitle("share of the model's weights remaining "
                 + "(log scale)").yAxisTitle(yTitle).build();
         c.getStyler().setXAxisLogarithmic(true);
-        c.getStyler().setLegendPosition(iterations ? LegendPosition.InsideNE : LegendPosition.InsideSE);
+        c.getStyler().setLegendPosition(LegendPosition.OutsideS); // below the plot: the curves fill it
         Optional<LotteryMeans> dense = LotteryMeans.of(m, Kind.DENSE).stream().findFirst();
         for (Kind k : CURVES) {
             List<LotteryMeans> s = new ArrayList<>(LotteryMeans.of(m, k).stream()
                     .filter(r -> !iterations || !Double.isNaN(r.bestIteration())).toList());
-            if (s.isEmpty()) {
+            // a fine-tuning's iterations count from the pruned model, not from an initialisation
+            if (s.isEmpty() || iterations && k == Kind.FINE_TUNED) {
                 continue;
             }
             // every trained curve starts at the dense network, the same point for all
@@ -170,6 +175,8 @@ public final class LotteryReport {
             double[] e = s.stream().mapToDouble(r -> iterations ? r.bestIterationSd() : r.accuracySd()).toArray();
             var series = seeds > 1 ? c.addSeries(k.label(), x, y, e) : c.addSeries(k.label(), x, y);
             series.setMarker(SeriesMarkers.CIRCLE);
+            series.setLineColor(COLOURS.get(CURVES.indexOf(k)));
+            series.setMarkerColor(COLOURS.get(CURVES.indexOf(k)));
         }
         return c;
     }
