@@ -30,6 +30,9 @@ public record Lottery(Integer rounds, Double rate, Integer rewindIteration, Inte
     public static final int DEFAULT_TEST_EVERY = 250;
     /** bin/run --lottery --quick: about four test points in a quick epoch of 188 batches. */
     public static final int QUICK_TEST_EVERY = 50;
+    /** bin/run --lottery --quick: two seeds (still a spread) and three rounds (to 12.5 %), in a few minutes. */
+    public static final List<Long> QUICK_SEEDS = List.of(42L, 43L);
+    public static final int QUICK_ROUNDS = 3;
     public static final int MAX_ROUNDS = 30;
     /** What a lottery request trains each network for unless it says: every round is a whole training. */
     public static final int DEFAULT_EPOCHS = 2;
