@@ -5,7 +5,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.function.ToDoubleFunction;
 import org.prunelab.core.events.EvaluationEvent;
 import org.prunelab.core.pruning.Method;
 import org.prunelab.core.pruning.Stage;
@@ -63,10 +62,13 @@ public record LotteryMeans(Kind kind, double percentage, int seeds, double remai
             rows.stream().filter(kind::holds).map(EvaluationEvent::percentage).distinct().sorted().forEach(p -> {
                 List<EvaluationEvent> g = rows.stream().filter(e -> kind.holds(e) && e.percentage() == p).toList();
                 List<EvaluationEvent> trained = g.stream().filter(e -> e.bestIteration() != null).toList();
-                out.add(new LotteryMeans(kind, p, g.size(), mean(g, EvaluationEvent::remainingShare),
-                        mean(g, EvaluationEvent::testAccuracy), SeedMeans.sd(g, EvaluationEvent::testAccuracy),
-                        mean(trained, EvaluationEvent::bestAccuracy), SeedMeans.sd(trained, EvaluationEvent::bestAccuracy),
-                        mean(trained, e -> e.bestIteration()), SeedMeans.sd(trained, e -> e.bestIteration())));
+                out.add(new LotteryMeans(kind, p, g.size(), SeedMeans.mean(g, EvaluationEvent::remainingShare),
+                        SeedMeans.mean(g, EvaluationEvent::testAccuracy),
+                        SeedMeans.sd(g, EvaluationEvent::testAccuracy),
+                        SeedMeans.mean(trained, EvaluationEvent::bestAccuracy),
+                        SeedMeans.sd(trained, EvaluationEvent::bestAccuracy),
+                        SeedMeans.mean(trained, e -> e.bestIteration()),
+                        SeedMeans.sd(trained, e -> e.bestIteration())));
             });
         }
         return out;
@@ -104,9 +106,5 @@ public record LotteryMeans(Kind kind, double percentage, int seeds, double remai
         }
         return seeds > 1 ? String.format(Locale.ROOT, "%,.0f +- %,.0f", bestIteration, bestIterationSd)
                 : String.format(Locale.ROOT, "%,.0f", bestIteration);
-    }
-
-    private static double mean(List<EvaluationEvent> g, ToDoubleFunction<EvaluationEvent> f) {
-        return g.stream().mapToDouble(f).average().orElse(Double.NaN);
     }
 }

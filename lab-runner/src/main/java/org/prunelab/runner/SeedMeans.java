@@ -66,7 +66,8 @@ public record SeedMeans(Method method, Stage stage, double percentage, int seeds
         return rows.stream().map(EvaluationEvent::seed).distinct().sorted().toList();
     }
 
-    private static double mean(List<EvaluationEvent> g, ToDoubleFunction<EvaluationEvent> f) {
+    /** The mean over a group of evaluations (NaN for none). */
+    static double mean(List<EvaluationEvent> g, ToDoubleFunction<EvaluationEvent> f) {
         return g.stream().mapToDouble(f).average().orElse(Double.NaN);
     }
 

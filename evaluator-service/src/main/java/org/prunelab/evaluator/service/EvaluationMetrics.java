@@ -52,9 +52,9 @@ public class EvaluationMetrics {
                 e.removedShare(), tags);
         // the accuracy again, placed by that share as a label: a panel can draw every method against the same x
         // (what a weight, a neuron and a from-scratch variant really remove), which no percentage gives
+        String[] byRemoved = with(tags, "removed", String.format(java.util.Locale.ROOT, "%.4f", e.removedShare()));
         gauges.set(run, "pruning_accuracy_by_removed_ratio", "Test accuracy, labelled with the share of the model's "
-                + "weights removed", e.testAccuracy(), with(tags, "removed", String.format(java.util.Locale.ROOT,
-                "%.4f", e.removedShare())));
+                + "weights removed", e.testAccuracy(), byRemoved);
         // the lottery experiment's "learns faster": when each trained network reached its best test accuracy
         if (e.bestIteration() != null) {
             gauges.set(run, "pruning_best_test_accuracy_ratio", "Best test accuracy the network's training reached",
@@ -62,8 +62,7 @@ public class EvaluationMetrics {
             gauges.set(run, "pruning_best_iteration", "First training iteration that reached the best test accuracy",
                     e.bestIteration(), tags);
             gauges.set(run, "pruning_best_iteration_by_removed", "The best test accuracy's iteration, labelled with "
-                    + "the share of the model's weights removed", e.bestIteration(), with(tags, "removed",
-                    String.format(java.util.Locale.ROOT, "%.4f", e.removedShare())));
+                    + "the share of the model's weights removed", e.bestIteration(), byRemoved);
         }
         // timings per thread count: the same figures, tagged with the threads both forms used
         for (PairedTiming p : e.timings()) {

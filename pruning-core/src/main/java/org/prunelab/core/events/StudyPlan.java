@@ -34,11 +34,11 @@ public final class StudyPlan {
         return expectedVariants(methods, percentages, baseline, seeds, fineTune, null);
     }
 
-    /** As above, plus each lottery round's three networks (ticket, reinitialised, random mask) per seed. */
+    /** As above, plus each lottery round's networks ({@link Lottery#ROUND}) per seed. */
     public static int expectedVariants(List<Method> methods, List<Double> percentages, boolean baseline, int seeds,
                                        FineTuning fineTune, Lottery lottery) {
         int pruned = methods.size() * percentages.size() * (fineTune.enabled() ? 2 : 1);
-        int rounds = lottery == null ? 0 : 3 * lottery.complete().rounds();
+        int rounds = lottery == null ? 0 : Lottery.ROUND.size() * lottery.complete().rounds();
         return seeds * (pruned + rounds + (baseline ? ScratchBaseline.percentages(percentages).size() : 0));
     }
 
@@ -92,7 +92,8 @@ public final class StudyPlan {
         if (next.isEmpty()) {
             return List.of();
         }
-        return TrainingJob.lotteryRound(done.runId(), done.seed(), done.training(), lottery, next.getAsDouble(), modelId, previousId, done.expectedVariants());
+        return TrainingJob.lotteryRound(done.runId(), done.seed(), done.training(), lottery, next.getAsDouble(),
+                modelId, previousId, done.expectedVariants());
     }
 
     /** The keys of every job the run trains, fine-tunings included. */
@@ -110,9 +111,9 @@ public final class StudyPlan {
         if (r.lottery() != null) {
             for (long seed : r.seeds()) {
                 for (double p : r.lottery().percentages()) {
-                    keys.add(PrunedVariantEvent.key(r.runId(), seed, Method.WEIGHT, p, Stage.REWOUND));
-                    keys.add(PrunedVariantEvent.key(r.runId(), seed, Method.WEIGHT, p, Stage.REINITIALIZED));
-                    keys.add(PrunedVariantEvent.key(r.runId(), seed, Method.RANDOM, p, Stage.REWOUND));
+                    for (Lottery.Network n : Lottery.ROUND) {
+                        keys.add(PrunedVariantEvent.key(r.runId(), seed, n.method(), p, n.stage()));
+                    }
                 }
             }
         }

@@ -58,25 +58,14 @@ public record TrainingJob(String runId, JobKind kind, long seed, TrainingConfig 
     public static List<TrainingJob> lotteryRound(String runId, long seed, TrainingConfig training, Lottery lottery,
                                                  double percentage, String modelId, String previousId,
                                                  int expectedVariants) {
-        return List.of(
-                lottery(runId, seed, training, lottery, Method.WEIGHT, Stage.REWOUND, percentage, modelId, previousId,
-                        expectedVariants),
-                lottery(runId, seed, training, lottery, Method.WEIGHT, Stage.REINITIALIZED, percentage, modelId,
-                        previousId, expectedVariants),
-                lottery(runId, seed, training, lottery, Method.RANDOM, Stage.REWOUND, percentage, modelId, previousId,
-                        expectedVariants));
-    }
-
-    private static TrainingJob lottery(String runId, long seed, TrainingConfig training, Lottery lottery, Method method,
-                                       Stage stage, double percentage, String modelId, String previousId,
-                                       int expectedVariants) {
-        return new TrainingJob(runId, JobKind.LOTTERY, seed, training, null, method, percentage, modelId, previousId,
-                previousId, expectedVariants, stage, lottery);
+        return Lottery.ROUND.stream().map(n -> new TrainingJob(runId, JobKind.LOTTERY, seed, training, null,
+                n.method(), percentage, modelId, previousId, previousId, expectedVariants, n.stage(), lottery))
+                .toList();
     }
 
     /** Whether this job trains a round's ticket, whose network the next round's masks are pruned from. */
     public boolean ticket() {
-        return kind == JobKind.LOTTERY && method == Method.WEIGHT && stage == Stage.REWOUND;
+        return kind == JobKind.LOTTERY && Lottery.ROUND.get(0).equals(new Lottery.Network(method, stage));
     }
 
     /** Refuses a job whose fields could not name real work, before anything trains for it. */
@@ -106,9 +95,8 @@ public record TrainingJob(String runId, JobKind kind, long seed, TrainingConfig 
                 Percentage.check(percentage);
             }
             case LOTTERY -> {
-                if (lottery == null || percentage == null || modelId == null || variantId == null || stage == null
-                        || !stage.lottery() || (method != Method.WEIGHT && method != Method.RANDOM)
-                        || (method == Method.RANDOM && stage != Stage.REWOUND)) {
+                if (lottery == null || percentage == null || modelId == null || variantId == null
+                        || !Lottery.ROUND.contains(new Lottery.Network(method, stage))) {
                     throw new IllegalArgumentException("a lottery job names its settings, the percentage, the model, "
                             + "the network its mask comes from, and one of weight/rewound, weight/reinitialized, "
                             + "random/rewound");

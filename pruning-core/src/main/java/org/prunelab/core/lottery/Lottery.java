@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalDouble;
+import org.prunelab.core.pruning.Method;
+import org.prunelab.core.pruning.Stage;
 
 /**
  * The lottery-ticket experiment of a request (Frankle &amp; Carbin 2019): per seed, the dense model is pruned
@@ -40,6 +42,17 @@ public record Lottery(Integer rounds, Double rate, Integer rewindIteration, Inte
     public static final List<Long> DEFAULT_SEEDS = List.of(42L, 43L, 44L);
     /** The one-shot control's fine-tuning unless the request asks for another. */
     public static final int DEFAULT_FINE_TUNE_EPOCHS = 1;
+
+    /** A network of a lottery round: how its mask is chosen and what its weights start from. */
+    public record Network(Method method, Stage stage) {
+    }
+
+    /**
+     * The networks every round trains, the ticket first: the magnitude mask on the rewound weights (the ticket), the
+     * same mask from fresh initial weights, and a random mask of the same per-layer counts on the rewound weights.
+     */
+    public static final List<Network> ROUND = List.of(new Network(Method.WEIGHT, Stage.REWOUND),
+            new Network(Method.WEIGHT, Stage.REINITIALIZED), new Network(Method.RANDOM, Stage.REWOUND));
 
     /** Defaults filled in and every field checked, naming the request's fields. */
     public Lottery complete() {
