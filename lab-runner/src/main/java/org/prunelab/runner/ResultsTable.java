@@ -18,7 +18,7 @@ public final class ResultsTable {
     private static final String CSV_HEADER = "run_id,dataset,model_id,method,percentage,sparsity,nonzero_parameters,"
             + "test_loss,test_accuracy,dense_ms_median,dense_ms_min,dense_ms_max,fast_form,fast_ms_median,fast_ms_min,"
             + "fast_ms_max,speedup,fast_max_abs_diff,threads,seed,speedup_low,speedup_high,dense_way,dense_batch,"
-            + "fast_way,stage";
+            + "fast_way,stage,dense_blas";
 
     private ResultsTable() {
     }
@@ -109,13 +109,14 @@ public final class ResultsTable {
         StringBuilder csv = new StringBuilder(CSV_HEADER).append('\n');
         for (EvaluationEvent e : rows) {
             for (PairedTiming p : e.timings()) {
-                csv.append(String.format(Locale.ROOT, "%s,%s,%s,%s,%s,%.6f,%d,%.6f,%.6f,%.3f,%.3f,%.3f,%s,%.3f,%.3f,%.3f,%.4f,%.3g,%d,%d,%.4f,%.4f,%s,%d,%s,%s%n",
+                csv.append(String.format(Locale.ROOT, "%s,%s,%s,%s,%s,%.6f,%d,%.6f,%.6f,%.3f,%.3f,%.3f,%s,%.3f,%.3f,%.3f,%.4f,%.3g,%d,%d,%.4f,%.4f,%s,%d,%s,%s,%s%n",
                         e.runId(), e.dataset(), e.modelId(), e.method().id(), Percentage.label(e.percentage()),
                         e.sparsity().overall(), e.fastParameters(), e.testLoss(), e.testAccuracy(),
                         p.dense().wallMedianMs(), p.dense().wallMinMs(), p.dense().wallMaxMs(), e.fastForm(),
                         p.fast().wallMedianMs(), p.fast().wallMinMs(), p.fast().wallMaxMs(), p.speedup(),
                         e.fastMaxAbsDiff(), p.threads(), e.seed(), p.speedupAtLeast(), p.speedupAtMost(),
-                        p.dense().way(), p.dense().batchSize(), p.fast().way(), e.stage().id()));
+                        p.dense().way(), p.dense().batchSize(), p.fast().way(), e.stage().id(),
+                        p.dense().blas() == null ? "" : p.dense().blas()));
             }
         }
         try {

@@ -160,8 +160,9 @@ public class EvaluationService {
             // dense and fast repetitions alternate, so that drift lands on both sides of every pair's ratio
             PairedTiming paired = timer.pair(dense, fast, test.pixels(), timed);
             timings.add(paired);
-            LOG.infof("%s at %d thread(s): dense %.1f ms (%s, batch %d), %s %.1f ms (%s), speed-up %.2fx [%.2f, %.2f]",
-                    v.key(), threads, paired.dense().wallMedianMs(), dense.way(), dense.batchSize(), fast.name(),
+            LOG.infof("%s at %d thread(s): dense %.1f ms (%s, batch %d, %s), %s %.1f ms (%s), speed-up %.2fx "
+                    + "[%.2f, %.2f]", v.key(), threads, paired.dense().wallMedianMs(), dense.way(), dense.batchSize(),
+                    dense.blas(), fast.name(),
                     paired.fast().wallMedianMs(), fast.way(), paired.speedup(), paired.speedupLow(),
                     paired.speedupHigh());
         }
@@ -241,7 +242,7 @@ public class EvaluationService {
     }
 
     /**
-     * The fastest dense setting (batch size, way to use the threads) for a network of these layer sizes at this
+     * The fastest dense setting (batch size, way to use the threads, OpenBLAS build) for a network of these layer sizes at this
      * thread count, tried once per shape and process: a dense pass costs the same whatever its weights are.
      */
     private DenseSetting setting(Mlp mlp, int threads, LabeledImages test, int timed) {

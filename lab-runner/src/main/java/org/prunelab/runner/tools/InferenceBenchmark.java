@@ -32,7 +32,7 @@ import org.prunelab.core.training.NativeThreads;
  * bin/benchmark: CPU inference time of the whole test set for the fastest dense form, the CSR sparse form of the
  * weight-pruned model and the compacted neuron-pruned model, at each sparsity, all in one run, at each thread count
  * asked for (1 and 2 by default). The dense baseline at a thread count is the fastest {@link DenseSetting} (batch
- * size; above one thread, batch tiles or OpenBLAS's own threads), and at one thread also ND4J's gemm and DL4J's
+ * size; above one thread, batch tiles or OpenBLAS's own threads) on each OpenBLAS build, and at one thread also ND4J's gemm and DL4J's
  * output() at their fastest batch if either is faster. Each fast form is timed in pairs with it, as the evaluator
  * does ({@link InferenceTimer#pair}): the speed-up is the median pair ratio, the pairs' range its interval. Each
  * form's achieved GFLOP/s (its own multiply-adds x 2 / time) stands beside dense's.
@@ -54,7 +54,7 @@ public final class InferenceBenchmark {
     public record Baseline(int threads, Map<String, Timing> candidates, String fastest) {
     }
 
-    public record Report(String model, String cpu, String openblasCore, int images, List<Integer> threads,
+    public record Report(String model, String cpu, String openblasBuilds, int images, List<Integer> threads,
                          int warmups, int repetitions, List<Baseline> baselines, List<Row> rows) {
     }
 
@@ -84,18 +84,21 @@ public final class InferenceBenchmark {
         float[] x = test.pixels();
         int n = test.count();
         String cpu = cpuModel();
-        System.out.printf(Locale.ROOT, "model: %s%ncpu: %s (OpenBLAS core %s)%n%d test images; each fast form timed "
-                + "in %d pairs with the fastest dense form after %d warm-up(s)%n", source, cpu, Blas.coreName(), n,
+        String builds = Blas.builds().stream().map(Blas::label).collect(java.util.stream.Collectors.joining(", "));
+        System.out.printf(Locale.ROOT, "model: %s%ncpu: %s (OpenBLAS builds: %s)%n%d test images; each fast form timed "
+                + "in %d pairs with the fastest dense form after %d warm-up(s)%n", source, cpu, builds, n,
                 policy.repetitions(), policy.warmups());
         List<Row> rows = new ArrayList<>();
         List<Baseline> baselines = new ArrayList<>();
         double fullFlops = flops(model);
         for (int threads : threadCounts) {
             // the dense pass costs the same whatever the weights: its candidates are timed once per thread count
-            DenseSetting setting = DenseSetting.fastest(model, DenseSetting.BATCHES, threads, x, n);
             Map<String, Timing> candidates = new LinkedHashMap<>();
             Map<String, java.util.function.Function<Mlp, InferenceForm>> makers = new LinkedHashMap<>();
-            makers.put("gemm " + label(setting), m -> setting.build("dense", m));
+            for (Blas blas : Blas.builds()) {
+                DenseSetting setting = DenseSetting.fastest(model, DenseSetting.BATCHES, threads, x, n, List.of(blas));
+                makers.put("gemm " + label(setting), m -> setting.build("dense", m));
+            }
             if (threads == 1) {
                 int nd4j = fastestBatch(b -> new DenseNetwork(model, b, 1), x, n);
                 int dl4j = fastestBatch(b -> new Dl4jForm(model, b, 1), x, n);
@@ -142,7 +145,7 @@ public final class InferenceBenchmark {
         }
         Path json = Path.of(a.get("json", "runs/benchmark.json"));
         Files.createDirectories(json.toAbsolutePath().getParent());
-        Files.writeString(json, Json.pretty(new Report(source, cpu, Blas.coreName(), n, threadCounts,
+        Files.writeString(json, Json.pretty(new Report(source, cpu, builds, n, threadCounts,
                 policy.warmups(), policy.repetitions(), baselines, rows)));
         System.out.printf("%nms for the whole test set; dense = the fastest dense form at that thread count (median "
                 + "of its passes in both pairings); x = median of the pair ratios dense / form, (pairs) their range; "
@@ -151,7 +154,8 @@ public final class InferenceBenchmark {
     }
 
     private static String label(DenseSetting s) {
-        return "batch " + s.batch() + (s.threads() == 1 ? "" : s.tiles() ? ", tiles" : ", blas-threads");
+        return s.blas().label() + " batch " + s.batch() + (s.threads() == 1 ? "" : s.tiles() ? ", tiles"
+                : ", blas-threads");
     }
 
     private static String range(PairedTiming t) {

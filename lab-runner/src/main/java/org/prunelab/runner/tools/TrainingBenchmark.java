@@ -207,8 +207,9 @@ public final class TrainingBenchmark {
         try {
             return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
                     .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("unknown")
-                    + ", " + Runtime.getRuntime().availableProcessors() + " cores, OpenBLAS "
-                    + org.prunelab.core.training.Blas.coreName();
+                    + ", " + Runtime.getRuntime().availableProcessors() + " cores, "
+                    + (org.prunelab.core.training.Blas.unavailable() == null
+                    ? org.prunelab.core.training.Blas.standard().label() : "no OpenBLAS");
         } catch (IOException e) {
             return "unknown";
         }

@@ -28,14 +28,16 @@ public final class GemmForm extends FormShape {
     private final MemorySegment[] activationSegments;
 
     private final int blasThreads;
+    private final Blas blas;
 
-    /** {@code mlp} in batches of {@code batchSize}, each gemm on {@code blasThreads} of OpenBLAS's own threads. */
-    public GemmForm(String name, Mlp mlp, int batchSize, int blasThreads) {
+    /**
+     * {@code mlp} in batches of {@code batchSize}, each gemm a call of the OpenBLAS build {@code blas} on
+     * {@code blasThreads} of its own threads.
+     */
+    public GemmForm(String name, Mlp mlp, int batchSize, int blasThreads, Blas blas) {
         super(name, batchSize, blasThreads, mlp);
         this.blasThreads = blasThreads;
-        if (Blas.unavailable() != null) {
-            throw new IllegalStateException("OpenBLAS cannot be called directly here: " + Blas.unavailable());
-        }
+        this.blas = blas;
         int n = mlp.layers().size();
         ins = new int[n];
         outs = new int[n];
@@ -68,10 +70,16 @@ public final class GemmForm extends FormShape {
         return blasThreads > 1 ? "blas-threads" : "single";
     }
 
+    @Override
+    public String blas() {
+        // a network of skinny layers alone never calls it
+        return java.util.Arrays.stream(skinny).anyMatch(java.util.Objects::isNull) ? blas.label() : "";
+    }
+
     /** The whole set with OpenBLAS at this form's thread count (a process-wide setting: forms set it as they run). */
     @Override
     public void forwardAll(float[] x, int count, float[] out) {
-        Blas.threads(blasThreads);
+        blas.threads(blasThreads);
         super.forwardAll(x, count, out);
     }
 
@@ -90,7 +98,7 @@ public final class GemmForm extends FormShape {
                 // Z [rows, out] = A [rows, in] W [in, out], all row-major
                 MemorySegment in = MemorySegment.ofArray(a).asSlice(4L * aOffset,
                         4L * ((long) (rows - 1) * aStride + ins[k]));
-                Blas.sgemm(false, false, rows, outs[k], ins[k], in, aStride, weights[k], outs[k], 0f,
+                blas.sgemm(false, false, rows, outs[k], ins[k], in, aStride, weights[k], outs[k], 0f,
                         activationSegments[k], outs[k]);
                 if (k < last) {
                     relu(activations[k], rows * outs[k]);

@@ -22,6 +22,11 @@ public interface InferenceForm {
         return "single";
     }
 
+    /** The OpenBLAS build its gemm layers call ({@code Blas#label()}), or "" for a form that calls none. */
+    default String blas() {
+        return "";
+    }
+
     /**
      * Runs {@code rows} images (row-major, {@code rows * inputs} floats from {@code offset}) and writes the softmax
      * outputs, row-major [rows, classes], into {@code out} from {@code outOffset}. rows <= batchSize().

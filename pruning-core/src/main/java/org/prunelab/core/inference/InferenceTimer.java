@@ -66,12 +66,13 @@ public final class InferenceTimer {
 
     /**
      * The candidate whose form gives the fastest pass over the first {@code images} of {@code x}: one warm-up and
-     * one timed pass each. Used to choose a batch size or a way to use the threads, where candidates close enough
-     * for noise to swap them are close in speed too.
+     * the median of three timed passes each (one pass let a single slow moment of the machine decide). Used to choose
+     * a batch size, a way to use the threads or an OpenBLAS build, where candidates close enough for noise to swap
+     * them are close in speed too.
      */
     public static <T> T fastest(java.util.List<T> candidates, java.util.function.Function<T, InferenceForm> make,
                                 float[] x, int images) {
-        InferenceTimer quick = new InferenceTimer(new TimingPolicy(1, 1));
+        InferenceTimer quick = new InferenceTimer(new TimingPolicy(1, 3));
         T best = candidates.get(0);
         double bestMs = Double.MAX_VALUE;
         for (T c : candidates) {
@@ -111,7 +112,8 @@ public final class InferenceTimer {
         Arrays.sort(wall);
         Arrays.sort(cpu);
         return new Timing(form.name(), form.batchSize(), form.threads(), repetitions, median(wall), wall[0],
-                wall[repetitions - 1], median(cpu), cpu[0], cpu[repetitions - 1], form.way());
+                wall[repetitions - 1], median(cpu), cpu[0], cpu[repetitions - 1], form.way(),
+                form.blas());
     }
 
     static double median(double[] sorted) {

@@ -45,6 +45,11 @@ public final class TiledForm implements InferenceForm {
     }
 
     @Override
+    public String blas() {
+        return parts.get(0).blas();
+    }
+
+    @Override
     public int batchSize() {
         return parts.get(0).batchSize();
     }

@@ -6,7 +6,10 @@ package org.prunelab.core.inference;
  * @param batchSize rows per forward call
  * @param threads   native/Java threads the form ran with
  * @param way       how it used them ({@link InferenceForm#way()})
+ * @param blas      the OpenBLAS build its gemm layers called ({@link InferenceForm#blas()}; "" for none, null in
+ *                  records written before builds were told apart)
  */
 public record Timing(String form, int batchSize, int threads, int repetitions, double wallMedianMs, double wallMinMs,
-                     double wallMaxMs, double cpuMedianMs, double cpuMinMs, double cpuMaxMs, String way) {
+                     double wallMaxMs, double cpuMedianMs, double cpuMinMs, double cpuMaxMs, String way,
+                     String blas) {
 }

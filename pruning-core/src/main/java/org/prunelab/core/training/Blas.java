@@ -1,5 +1,7 @@
 package org.prunelab.core.training;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -7,104 +9,203 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.openblas.global.openblas_nolapack;
 
 /**
- * OpenBLAS's single-precision gemm, called through the JDK's foreign-function API on memory segments. The library is
- * the one ND4J already ships and loads (through JavaCPP); calling it directly skips ND4J's per-op dispatch, which
- * dominated batch-64 training (see {@link GemmNetwork}). Row-major throughout. The call is "critical" with heap access,
- * so that inference can hand it Java arrays (the test set where it lies) without copying them to native memory.
+ * One OpenBLAS build's single-precision gemm, called through the JDK's foreign-function API on memory segments;
+ * calling it directly skips ND4J's per-op dispatch, which dominated batch-64 training (see {@link GemmNetwork}).
+ * Row-major throughout. The call is "critical" with heap access, so that inference can hand it Java arrays (the test
+ * set where it lies) without copying them to native memory.
+ *
+ * <p>Two builds are available ({@link #builds}): the one ND4J ships and loads through JavaCPP (0.3.19), and a newer
+ * one this module ships (its libraries are resources of this jar, extracted once to the temporary directory). They
+ * differ by CPU: 0.3.19 predates AMD's AVX-512 CPUs and runs its AVX2 kernels there, where the newer build's AVX-512
+ * kernels gave the dense test-set pass 540-580 ms against 490-790 ms in one alternating comparison. Inference
+ * measures both ({@code DenseSetting}); training uses {@link #standard()}.
  */
 public final class Blas {
     private static final int ROW_MAJOR = 101;
     private static final int NO_TRANS = 111;
     private static final int TRANS = 112;
+    /** The newer build's libraries, in the order they must be present beside each other. */
+    private static final List<String> SHIPPED_FILES = List.of("libgcc_s.so.1", "libquadmath.so.0", "libgfortran.so.5",
+            "libopenblas.so.0");
 
-    private static final MethodHandle SGEMM;
-    private static final MethodHandle SET_THREADS;
-    private static final MethodHandle CORE_NAME;
-    /** Why OpenBLAS could not be reached, or null when it was. */
-    private static final String UNAVAILABLE;
+    private final String label;
+    private final MethodHandle sgemm;
+    private final MethodHandle setThreads;
 
-    static {
-        MethodHandle sgemm = null;
-        MethodHandle setThreads = null;
-        MethodHandle coreName = null;
-        String unavailable = null;
+    private Blas(Path library) {
+        SymbolLookup lib = SymbolLookup.libraryLookup(library, Arena.global());
+        Linker linker = Linker.nativeLinker();
+        ValueLayout i = ValueLayout.JAVA_INT;
+        ValueLayout f = ValueLayout.JAVA_FLOAT;
+        ValueLayout p = ValueLayout.ADDRESS;
+        sgemm = linker.downcallHandle(lib.find("cblas_sgemm").orElseThrow(),
+                FunctionDescriptor.ofVoid(i, i, i, i, i, i, f, p, i, p, i, f, p, i), Linker.Option.critical(true));
+        setThreads = linker.downcallHandle(lib.find("openblas_set_num_threads").orElseThrow(),
+                FunctionDescriptor.ofVoid(i));
+        label = describe(linker, lib);
+    }
+
+    /** "OpenBLAS 0.3.31 Cooperlake": the build's version and the kernel family it chose for this CPU. */
+    private static String describe(Linker linker, SymbolLookup lib) {
         try {
-            // LAB_OPENBLAS_LIBRARY: another OpenBLAS build to use instead (a path to its libopenblas.so)
-            String override = System.getenv("LAB_OPENBLAS_LIBRARY");
-            if (override == null) {
-                Loader.load(openblas_nolapack.class);
-            }
-            String path = override != null ? override : Loader.getLoadedLibraries().entrySet().stream()
-                    .filter(e -> e.getKey().startsWith("openblas")).map(java.util.Map.Entry::getValue)
-                    .filter(v -> v.contains("libopenblas")).findFirst()
-                    .orElseThrow(() -> new IllegalStateException("OpenBLAS was not loaded by JavaCPP: "
-                            + Loader.getLoadedLibraries()));
-            SymbolLookup lib = SymbolLookup.libraryLookup(Path.of(path), Arena.global());
-            Linker linker = Linker.nativeLinker();
-            ValueLayout i = ValueLayout.JAVA_INT;
-            ValueLayout f = ValueLayout.JAVA_FLOAT;
-            ValueLayout p = ValueLayout.ADDRESS;
-            sgemm = linker.downcallHandle(lib.find("cblas_sgemm").orElseThrow(),
-                    FunctionDescriptor.ofVoid(i, i, i, i, i, i, f, p, i, p, i, f, p, i), Linker.Option.critical(true));
-            setThreads = linker.downcallHandle(lib.find("openblas_set_num_threads").orElseThrow(),
-                    FunctionDescriptor.ofVoid(i));
-            coreName = linker.downcallHandle(lib.find("openblas_get_corename").orElseThrow(),
-                    FunctionDescriptor.of(p));
-        } catch (RuntimeException | LinkageError e) {
-            unavailable = e.getClass().getSimpleName() + ": " + e.getMessage();
+            MethodHandle config = linker.downcallHandle(lib.find("openblas_get_config").orElseThrow(),
+                    FunctionDescriptor.of(ValueLayout.ADDRESS));
+            MethodHandle core = linker.downcallHandle(lib.find("openblas_get_corename").orElseThrow(),
+                    FunctionDescriptor.of(ValueLayout.ADDRESS));
+            String[] words = ((MemorySegment) config.invokeExact()).reinterpret(256).getString(0).split(" ");
+            String coreName = ((MemorySegment) core.invokeExact()).reinterpret(64).getString(0);
+            return words[0] + " " + words[1] + " " + coreName;
+        } catch (Throwable e) {
+            return "OpenBLAS (version unknown)";
         }
-        SGEMM = sgemm;
-        SET_THREADS = setThreads;
-        CORE_NAME = coreName;
-        UNAVAILABLE = unavailable;
     }
 
-    /** Why OpenBLAS cannot be called on this machine (a missing or foreign library), or null when it can. */
+    /** The builds this process can call, the preferred first; empty where none loads ({@link #unavailable()}). */
+    public static List<Blas> builds() {
+        return Builds.ALL;
+    }
+
+    /**
+     * The build training uses: LAB_OPENBLAS_LIBRARY's where set, else the newer shipped one (as fast as ND4J's for
+     * training on both kinds of machine measured), else ND4J's.
+     */
+    public static Blas standard() {
+        if (Builds.ALL.isEmpty()) {
+            throw new IllegalStateException("OpenBLAS cannot be called directly here: " + Builds.WHY);
+        }
+        return Builds.ALL.get(0);
+    }
+
+    /** Why no OpenBLAS build can be called on this machine (a missing or foreign library), or null when one can. */
     public static String unavailable() {
-        return UNAVAILABLE;
+        return Builds.ALL.isEmpty() ? Builds.WHY : null;
     }
 
-    private Blas() {
+    /** The build's version and the kernel family it chose for this CPU, e.g. "OpenBLAS 0.3.31 Cooperlake". */
+    public String label() {
+        return label;
+    }
+
+    @Override
+    public String toString() {
+        return label;
     }
 
     /**
      * C[m x n] = beta C + A' B', where A' is A [m x k] or, transposed, A [k x m] (likewise B' of [k x n]); the leading
      * dimensions are the row lengths of the stored matrices.
      */
-    public static void sgemm(boolean transA, boolean transB, int m, int n, int k, MemorySegment a, int lda,
-                             MemorySegment b, int ldb, float beta, MemorySegment c, int ldc) {
+    public void sgemm(boolean transA, boolean transB, int m, int n, int k, MemorySegment a, int lda,
+                      MemorySegment b, int ldb, float beta, MemorySegment c, int ldc) {
         try {
-            SGEMM.invokeExact(ROW_MAJOR, transA ? TRANS : NO_TRANS, transB ? TRANS : NO_TRANS, m, n, k, 1f, a, lda,
+            sgemm.invokeExact(ROW_MAJOR, transA ? TRANS : NO_TRANS, transB ? TRANS : NO_TRANS, m, n, k, 1f, a, lda,
                     b, ldb, beta, c, ldc);
         } catch (Throwable e) {
             throw new IllegalStateException("cblas_sgemm failed", e);
         }
     }
 
-    /** OpenBLAS's own thread count (process-wide); the trainer keeps it at 1 and splits the work itself. */
-    public static void threads(int n) {
+    /** This build's own thread count (process-wide for the build); the trainer keeps it at 1 and splits the work. */
+    public void threads(int n) {
         try {
-            SET_THREADS.invokeExact(n);
+            setThreads.invokeExact(n);
         } catch (Throwable e) {
             throw new IllegalStateException("openblas_set_num_threads failed", e);
         }
     }
 
-    /** The kernel family OpenBLAS chose for this CPU (e.g. SkylakeX, Haswell), for benchmark reports. */
-    public static String coreName() {
-        if (CORE_NAME == null) {
-            return "unavailable";
+    /** Loaded on first use: ND4J's build first, so that its JavaCPP loader binds ND4J to its own. */
+    private static final class Builds {
+        static final List<Blas> ALL;
+        static final String WHY;
+
+        static {
+            List<Blas> all = new ArrayList<>();
+            List<String> why = new ArrayList<>();
+            Blas bundled = null;
+            try {
+                Loader.load(openblas_nolapack.class);
+                String path = Loader.getLoadedLibraries().entrySet().stream()
+                        .filter(e -> e.getKey().startsWith("openblas")).map(java.util.Map.Entry::getValue)
+                        .filter(v -> v.contains("libopenblas")).findFirst()
+                        .orElseThrow(() -> new IllegalStateException("OpenBLAS was not loaded by JavaCPP: "
+                                + Loader.getLoadedLibraries()));
+                bundled = new Blas(Path.of(path));
+            } catch (RuntimeException | LinkageError e) {
+                why.add("ND4J's: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+            }
+            // LAB_OPENBLAS_LIBRARY: another OpenBLAS build (a path to its libopenblas.so), used alone
+            String override = System.getenv("LAB_OPENBLAS_LIBRARY");
+            if (override != null && !override.isBlank()) {
+                try {
+                    all.add(new Blas(Path.of(override)));
+                } catch (RuntimeException | LinkageError e) {
+                    why.add("LAB_OPENBLAS_LIBRARY=" + override + ": " + e.getClass().getSimpleName() + ": "
+                            + e.getMessage());
+                }
+            } else {
+                try {
+                    all.add(new Blas(extractShipped()));
+                } catch (IOException | RuntimeException | LinkageError e) {
+                    why.add("shipped: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+                }
+                if (bundled != null) {
+                    all.add(bundled);
+                }
+            }
+            ALL = List.copyOf(all);
+            WHY = String.join("; ", why);
         }
-        try {
-            MemorySegment s = (MemorySegment) CORE_NAME.invokeExact();
-            return s.reinterpret(64).getString(0);
-        } catch (Throwable e) {
-            return "unknown";
+
+        /** The shipped build's libraries in a directory of their own (written once, atomically), its gemm's path. */
+        private static Path extractShipped() throws IOException {
+            Properties p = new Properties();
+            try (InputStream in = Blas.class.getResourceAsStream("openblas-shipped.properties")) {
+                if (in == null) {
+                    throw new IOException("openblas-shipped.properties is not in this build");
+                }
+                p.load(in);
+            }
+            String version = p.getProperty("version");
+            Path dir = Path.of(System.getProperty("java.io.tmpdir"), "prunelab-openblas-" + version + "-"
+                    + System.getProperty("user.name"));
+            Files.createDirectories(dir);
+            for (String file : SHIPPED_FILES) {
+                String resource = "openblas/" + version + "/" + file;
+                try (InputStream in = Blas.class.getResourceAsStream(resource)) {
+                    if (in == null) {
+                        throw new IOException(resource + " is not in this build");
+                    }
+                    Path target = dir.resolve(file);
+                    long size = resourceSize(resource);
+                    if (Files.isRegularFile(target) && Files.size(target) == size) {
+                        continue;
+                    }
+                    // another process may extract at the same time: each writes its own file, then renames it
+                    Path part = Files.createTempFile(dir, file, ".part");
+                    Files.copy(in, part, StandardCopyOption.REPLACE_EXISTING);
+                    Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                }
+            }
+            return dir.resolve("libopenblas.so.0");
+        }
+
+        private static long resourceSize(String resource) throws IOException {
+            try {
+                return Blas.class.getResource(resource).openConnection().getContentLengthLong();
+            } catch (IOException | RuntimeException e) {
+                throw new IOException("cannot read " + resource + ": " + e.getMessage(), e);
+            }
         }
     }
 }

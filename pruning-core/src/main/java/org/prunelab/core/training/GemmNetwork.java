@@ -32,6 +32,8 @@ final class GemmNetwork implements AutoCloseable {
 
     private final Arena arena = Arena.ofShared();
     private final Team team;
+    /** The OpenBLAS build every gemm calls (training's: {@link Blas#standard()}). */
+    private final Blas blas = Blas.standard();
     private final int[] s;
     private final int layers;
     private final int batch;
@@ -117,7 +119,7 @@ final class GemmNetwork implements AutoCloseable {
             int c0 = columns(k, part);
             int c1 = columns(k, part + 1);
             if (c1 > c0) {
-                Blas.sgemm(false, false, n, c1 - c0, s[k], act[k], s[k], at(w[k], c0), s[k + 1],
+                blas.sgemm(false, false, n, c1 - c0, s[k], act[k], s[k], at(w[k], c0), s[k + 1],
                         0f, at(act[k + 1], c0), s[k + 1]);
                 if (k < last) {
                     Kernels.relu(act[k + 1], n, s[k + 1], c0, c1);
@@ -133,7 +135,7 @@ final class GemmNetwork implements AutoCloseable {
                 int r0 = split(s[k], parts, part, ALIGN);
                 int r1 = split(s[k], parts, part + 1, ALIGN);
                 if (r1 > r0) {
-                    Blas.sgemm(false, true, n, r1 - r0, s[k + 1], delta[k + 1], s[k + 1],
+                    blas.sgemm(false, true, n, r1 - r0, s[k + 1], delta[k + 1], s[k + 1],
                             at(w[k], (long) r0 * s[k + 1]), s[k + 1], 0f, at(delta[k], r0), s[k]);
                     Kernels.reluMask(delta[k], act[k], n, s[k], r0, r1);
                 }
@@ -144,7 +146,7 @@ final class GemmNetwork implements AutoCloseable {
             // the gradient in chunks of columns, each used by Adam while it is still in this core's cache
             for (int a = c0; a < c1; a += CHUNK) {
                 int b = Math.min(a + CHUNK, c1);
-                Blas.sgemm(true, false, s[k], b - a, n, act[k], s[k], at(delta[k + 1], a), s[k + 1],
+                blas.sgemm(true, false, s[k], b - a, n, act[k], s[k], at(delta[k + 1], a), s[k + 1],
                         0f, grad[part], b - a);
                 Kernels.adam(w[k], m[k], v[k], mask[k], s[k], s[k + 1], a, b, grad[part], b - a, b1, b2, alpha, eps);
             }
@@ -202,7 +204,7 @@ final class GemmNetwork implements AutoCloseable {
                     MemorySegment y = scratch[part][1];
                     MemorySegment.copy(data.pixels(), from * s[0], x, ValueLayout.JAVA_FLOAT, 0, n * s[0]);
                     for (int k = 0; k < layers; k++) {
-                        Blas.sgemm(false, false, n, s[k + 1], s[k], x, s[k], w[k], s[k + 1], 0f, y, s[k + 1]);
+                        blas.sgemm(false, false, n, s[k + 1], s[k], x, s[k], w[k], s[k + 1], 0f, y, s[k + 1]);
                         if (k < layers - 1) {
                             Kernels.relu(y, n, s[k + 1], 0, s[k + 1]);
                         }

@@ -66,7 +66,7 @@ public enum TrainingEngine {
     }
 
     static Session gemm(Mlp initial, List<float[]> masks, int batch, double learningRate, int threads) {
-        Blas.threads(1);
+        Blas.standard().threads(1);
         Team team = new Team(threads);
         GemmNetwork net = new GemmNetwork(initial, masks, batch, learningRate, team);
         return new Session() {

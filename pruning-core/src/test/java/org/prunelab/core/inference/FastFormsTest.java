@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.prunelab.core.data.LabeledImages;
 import org.prunelab.core.model.Layer;
 import org.prunelab.core.model.Mlp;
+import org.prunelab.core.training.Blas;
 import org.prunelab.core.pruning.Method;
 import org.prunelab.core.training.Dl4jNetworks;
 import org.prunelab.core.training.Evaluation;
@@ -56,15 +57,29 @@ class FastFormsTest {
     }
 
     @Test
-    void gemmFormMatchesTheNd4jDenseNetworkInEverySetting() {
+    void bothOpenBlasBuildsLoadAndTheShippedOneComesFirst() {
+        // ND4J's 0.3.19 and the newer one this module ships, told apart by the version each reports
+        List<Blas> builds = Blas.builds();
+        assertEquals(2, builds.size(), "builds: " + builds + " (" + Blas.unavailable() + ")");
+        assertTrue(builds.get(0).label().startsWith("OpenBLAS 0.3.31 "), builds.get(0).label());
+        assertTrue(builds.get(1).label().startsWith("OpenBLAS 0.3.19 "), builds.get(1).label());
+        assertEquals(builds.get(0), Blas.standard());
+    }
+
+    @Test
+    void gemmFormMatchesTheNd4jDenseNetworkInEverySettingOnEveryBuild() {
         float[] reference = new DenseNetwork(mlp, 64, 1).forwardAll(x, 150);
-        for (DenseSetting s : List.of(new DenseSetting(64, 1, false), new DenseSetting(100, 1, false),
-                new DenseSetting(64, 2, true), new DenseSetting(64, 2, false), new DenseSetting(32, 3, true))) {
-            InferenceForm form = s.build("dense", mlp);
-            assertEquals(s.threads(), form.threads(), s.toString());
-            assertEquals(s.threads() == 1 ? "single" : s.tiles() ? "tiles" : "blas-threads", form.way());
-            double diff = InferenceTimer.maxAbsDiff(reference, form.forwardAll(x, 150));
-            assertTrue(diff < TOLERANCE, s + " differs from the ND4J dense network by " + diff);
+        for (Blas blas : Blas.builds()) {
+            for (DenseSetting s : List.of(new DenseSetting(64, 1, false, blas), new DenseSetting(100, 1, false, blas),
+                    new DenseSetting(64, 2, true, blas), new DenseSetting(64, 2, false, blas),
+                    new DenseSetting(32, 3, true, blas))) {
+                InferenceForm form = s.build("dense", mlp);
+                assertEquals(s.threads(), form.threads(), s.toString());
+                assertEquals(s.threads() == 1 ? "single" : s.tiles() ? "tiles" : "blas-threads", form.way());
+                assertEquals(blas.label(), form.blas());
+                double diff = InferenceTimer.maxAbsDiff(reference, form.forwardAll(x, 150));
+                assertTrue(diff < TOLERANCE, s + " differs from the ND4J dense network by " + diff);
+            }
         }
     }
 
@@ -75,7 +90,7 @@ class FastFormsTest {
         Mlp mixed = randomMlp(13, 50, 100, 40, 30, 12, 5, 10);
         float[] reference = new DenseNetwork(mixed, 64, 1).forwardAll(x, 150);
         for (int batch : new int[]{64, 75}) { // 75: a batch whose last rows are computed one by one
-            double diff = InferenceTimer.maxAbsDiff(reference, new GemmForm("dense", mixed, batch, 1).forwardAll(x,
+            double diff = InferenceTimer.maxAbsDiff(reference, new GemmForm("dense", mixed, batch, 1, Blas.standard()).forwardAll(x,
                     150));
             assertTrue(diff < TOLERANCE, "batch " + batch + " differs from the ND4J dense network by " + diff);
         }
@@ -88,6 +103,7 @@ class FastFormsTest {
         DenseSetting two = DenseSetting.fastest(skinny, List.of(16, 32), 2, x, 150);
         assertTrue(two.tiles(), "the Java kernel runs on the calling thread: only tiles use the second one, " + two);
         assertEquals("tiles", two.build("compact", skinny).way());
+        assertEquals("", two.build("compact", skinny).blas(), "it calls no OpenBLAS build");
     }
 
     @Test
