@@ -68,6 +68,8 @@ class FastFormsTest {
 
     @Test
     void gemmFormMatchesTheNd4jDenseNetworkInEverySettingOnEveryBuild() {
+        // 100 outputs: a gemm layer (40 would do, but a test should not lean on where skinny layers end)
+        Mlp mlp = randomMlp(14, 50, 100, 40, 10);
         float[] reference = new DenseNetwork(mlp, 64, 1).forwardAll(x, 150);
         for (Blas blas : Blas.builds()) {
             for (DenseSetting s : List.of(new DenseSetting(64, 1, false, blas), new DenseSetting(100, 1, false, blas),
