@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.prunelab.core.Json;
 import org.prunelab.core.events.EvaluationEvent;
+import org.prunelab.core.events.PrunedRun;
 import org.prunelab.core.events.PrunedVariantEvent;
 import org.prunelab.core.events.StudyPlan;
 import org.prunelab.core.events.Topics;
@@ -72,12 +73,45 @@ class EvaluatorServiceTest {
 
     /** A variant of the trained model stored as the pruner stores it, and the event announcing it. */
     private PrunedVariantEvent variant(String run, Method method, double p) {
+        PrunedVariantEvent v = stored(run, method, p);
+        // as the pruner does once all of a run's variants are stored
+        new ResultLedger(store.root()).recordIfAbsent(StudyPlan.pruningKey(run, 5), "{}");
+        return v;
+    }
+
+    private PrunedVariantEvent stored(String run, Method method, double p) {
         Mlp pruned = method.apply(trained, p, 0);
         Sparsity s = Sparsity.of(pruned);
         String id = store.putModel(new ModelArtifact(pruned, manifest().pruned(new PruningInfo(trainedId, method, p, s))));
-        // as the pruner does once all of a run's variants are stored
-        new ResultLedger(store.root()).recordIfAbsent(StudyPlan.pruningKey(run, 5), "{}");
         return new PrunedVariantEvent(run, trainedId, id, id, "mnist", method, p, s, 5, 2, Stage.ONE_SHOT);
+    }
+
+    @Test
+    void aRunsOneShotVariantsAreTimedTogetherAndABadOneIsStillRefusedOnItsOwn() throws Exception {
+        String run = RUN + "-together";
+        PrunedVariantEvent weight = stored(run, Method.WEIGHT, 50);
+        PrunedVariantEvent neuron = stored(run, Method.NEURON, 50);
+        // listed by the pruner's record, but its artifact is not in the store
+        String missing = "0".repeat(64);
+        PrunedVariantEvent lost = new PrunedVariantEvent(run, trainedId, missing, missing, "mnist", Method.WEIGHT, 70,
+                weight.sparsity(), 5, 3, Stage.ONE_SHOT);
+        new ResultLedger(store.root()).recordIfAbsent(StudyPlan.pruningKey(run, 5), Json.write(new PrunedRun(trainedId,
+                List.of(Method.WEIGHT, Method.NEURON), List.of(50.0, 70.0), List.of(weight, lost, neuron), null)));
+        assertEquals(3, StudyPlan.prunedVariants(new ResultLedger(store.root()), run, 5).size());
+        // the first one delivered times the run's two good variants together; the lost one is left out of the block
+        assertNull(deliver(connector, Topics.PRUNED_VARIANTS, Json.write(neuron)));
+        assertRefused(connector, Topics.PRUNED_VARIANTS, Json.write(lost), missing);
+        assertNull(deliver(connector, Topics.PRUNED_VARIANTS, Json.write(weight)));
+        assertEquals(2, evaluations.received().size());
+        for (int i = 0; i < 2; i++) {
+            EvaluationEvent e = Json.read(evaluations.received().get(i).getPayload(), EvaluationEvent.class);
+            assertEquals(i == 0 ? neuron.key() : weight.key(), e.key());
+            assertEquals(List.of(1, 2), e.timings().stream().map(t -> t.threads()).toList());
+            for (var t : e.timings()) {
+                assertTrue(t.dense().wallMedianMs() > 0 && t.fast().wallMedianMs() > 0 && t.speedup() > 0, e.toString());
+                assertEquals(t.threads(), t.fast().threads());
+            }
+        }
     }
 
     @Test

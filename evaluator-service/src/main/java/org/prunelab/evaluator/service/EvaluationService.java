@@ -5,6 +5,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +31,7 @@ import org.prunelab.core.model.EpochMetrics;
 import org.prunelab.core.model.ModelManifest;
 import org.prunelab.core.model.PruningInfo;
 import org.prunelab.core.pruning.Method;
+import org.prunelab.core.pruning.Stage;
 import org.prunelab.core.Json;
 import org.prunelab.core.store.ArtifactStore;
 import org.prunelab.core.store.ResultLedger;
@@ -53,6 +56,17 @@ public class EvaluationService {
     private final Map<String, LabeledImages> testSets = new ConcurrentHashMap<>();
     private final Map<String, DenseSetting> settings = new ConcurrentHashMap<>();
     private final Map<String, Long> modelWeights = new ConcurrentHashMap<>();
+    /**
+     * The timings of a run's one-shot variants, timed together ({@link #timedTogether}) when the first of them is
+     * evaluated: by run and seed, then variant key, then thread count. The last two runs' are kept.
+     */
+    private final Map<String, Map<String, Map<Integer, PairedTiming>>> together = Collections.synchronizedMap(
+            new LinkedHashMap<>() {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Map<String, Map<Integer, PairedTiming>>> e) {
+                    return size() > 2;
+                }
+            });
     private final String instance;
 
     public EvaluationService(EvaluatorConfig config, EvaluationMetrics metrics) {
@@ -138,6 +152,7 @@ public class EvaluationService {
         Evaluation eval = null;
         double diff = 0;
         List<PairedTiming> timings = new ArrayList<>();
+        Map<Integer, PairedTiming> joint = timedTogether(v, test, timed, timer);
         for (int threads : config.threads()) {
             // each form at the setting it runs fastest at here: the baseline is the fastest dense pass at this
             // thread count, not batch 64 on one thread
@@ -158,7 +173,8 @@ public class EvaluationService {
                 eval = Evaluation.ofOutputs(denseOut, test);
             }
             // dense and fast repetitions alternate, so that drift lands on both sides of every pair's ratio
-            PairedTiming paired = timer.pair(dense, fast, test.pixels(), timed);
+            PairedTiming paired = joint.containsKey(threads) ? joint.get(threads)
+                    : timer.pair(dense, fast, test.pixels(), timed);
             timings.add(paired);
             LOG.infof("%s at %d thread(s): dense %.1f ms (%s, batch %d, %s), %s %.1f ms (%s), speed-up %.2fx "
                     + "[%.2f, %.2f]", v.key(), threads, paired.dense().wallMedianMs(), dense.way(), dense.batchSize(),
@@ -239,6 +255,70 @@ public class EvaluationService {
             }
         }
         LOG.infof("run %s: trained and pruned; waited %.1f s", runId, (System.nanoTime() - start) / 1e9);
+    }
+
+    /**
+     * A one-shot variant's timings from the block of its run's one-shot variants timed together, round by round
+     * ({@link InferenceTimer#pairAll}): the first of them to be evaluated times them all, so that each one's dense
+     * passes (one computation for all) and pairs are spread over the same minutes of the machine instead of each
+     * variant's own few seconds. Empty for other variants, and for one left out of the block; those are timed alone.
+     */
+    private Map<Integer, PairedTiming> timedTogether(PrunedVariantEvent v, LabeledImages test, int timed,
+                                                     InferenceTimer timer) {
+        if (v.stage() != Stage.ONE_SHOT) {
+            return Map.of();
+        }
+        Map<String, Map<Integer, PairedTiming>> block = together.computeIfAbsent(
+                StudyPlan.pruningKey(v.runId(), v.seed()), k -> timeTogether(v.runId(),
+                        StudyPlan.prunedVariants(ledger, v.runId(), v.seed()), test, timed, timer));
+        return block.getOrDefault(v.key(), Map.of());
+    }
+
+    /** The variants not yet evaluated, each checked as its own evaluation checks it, timed together. */
+    private Map<String, Map<Integer, PairedTiming>> timeTogether(String runId, List<PrunedVariantEvent> variants,
+                                                                 LabeledImages test, int timed, InferenceTimer timer) {
+        List<PrunedVariantEvent> todo = variants.stream().filter(u -> ledger.find(u.key()).isEmpty()).toList();
+        Map<String, Map<Integer, PairedTiming>> out = new HashMap<>();
+        if (todo.size() < 2) {
+            return out;
+        }
+        for (int threads : config.threads()) {
+            List<String> keys = new ArrayList<>();
+            List<InferenceTimer.Pairing> pairings = new ArrayList<>();
+            for (PrunedVariantEvent u : todo) {
+                try {
+                    u.validate();
+                    ModelArtifact artifact = ModelArtifact.fromNpz(store.get(u.variantId(), u.sha256()));
+                    checkProvenance(u, artifact.manifest());
+                    Mlp mlp = artifact.mlp();
+                    FastForm form = u.method().fastForm();
+                    InferenceForm dense = setting(mlp, threads, test, timed).build("dense", mlp);
+                    InferenceForm fast = form.build(mlp, form.batched()
+                            ? setting(CompactedNetwork.compact(mlp), threads, test, timed)
+                            : new DenseSetting(1, threads, true));
+                    double d = InferenceTimer.maxAbsDiff(dense.forwardAll(test.pixels(), timed),
+                            fast.forwardAll(test.pixels(), timed));
+                    if (d >= config.tolerance()) {
+                        throw new IllegalStateException("its fast form differs from dense by " + d);
+                    }
+                    keys.add(u.key());
+                    pairings.add(new InferenceTimer.Pairing(dense, fast));
+                } catch (RuntimeException e) {
+                    // its own evaluation refuses it with the reason, or times it alone
+                    LOG.warnf("%s: not timed with its run's other variants: %s", u.key(), e.getMessage());
+                }
+            }
+            LOG.infof("run %s: timing its %d one-shot variants together at %d thread(s)", runId, pairings.size(),
+                    threads);
+            long start = System.nanoTime();
+            List<PairedTiming> t = timer.pairAll(pairings, test.pixels(), timed);
+            for (int i = 0; i < t.size(); i++) {
+                out.computeIfAbsent(keys.get(i), k -> new HashMap<>()).put(threads, t.get(i));
+            }
+            LOG.infof("run %s: %d variants timed together at %d thread(s) in %.1f s", runId, t.size(), threads,
+                    (System.nanoTime() - start) / 1e9);
+        }
+        return out;
     }
 
     /**

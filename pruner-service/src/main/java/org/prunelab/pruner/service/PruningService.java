@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.List;
 import org.jboss.logging.Logger;
 import org.prunelab.core.Json;
+import org.prunelab.core.events.PrunedRun;
 import org.prunelab.core.events.PrunedVariantEvent;
 import org.prunelab.core.events.StudyPlan;
 import org.prunelab.core.model.Mlp;

@@ -2,7 +2,9 @@ package org.prunelab.core.inference;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.function.LongSupplier;
 
 /**
@@ -34,34 +36,62 @@ public final class InferenceTimer {
         this.cpuClock = cpuClock;
     }
 
+    /** A fast form and the dense baseline it is timed against. */
+    public record Pairing(InferenceForm dense, InferenceForm fast) {
+    }
+
     /**
      * Times {@code slow} (the dense baseline) and {@code fast} in pairs: slow-fast, then fast-slow, and so on. The
      * result's thread count is the fast form's.
      */
     public PairedTiming pair(InferenceForm slow, InferenceForm fast, float[] x, int count) {
-        float[] outSlow = new float[count * slow.classes()];
-        float[] outFast = new float[count * fast.classes()];
-        for (int w = 0; w < warmups; w++) {
-            slow.forwardAll(x, count, outSlow);
-            fast.forwardAll(x, count, outFast);
-        }
-        double[][] s = new double[2][repetitions];
-        double[][] f = new double[2][repetitions];
-        double[] ratios = new double[repetitions];
-        for (int r = 0; r < repetitions; r++) {
-            // alternating the order cancels what the first of two passes pays or gains from the second
-            if (r % 2 == 0) {
-                run(slow, x, count, outSlow, s, r);
-                run(fast, x, count, outFast, f, r);
-            } else {
-                run(fast, x, count, outFast, f, r);
-                run(slow, x, count, outSlow, s, r);
+        return pairAll(List.of(new Pairing(slow, fast)), x, count).get(0);
+    }
+
+    /**
+     * Times several pairings together, round by round: each round runs every pairing's pair once (dense-fast in even
+     * rounds, fast-dense in odd ones). A pairing's repetitions are then spread over the whole block instead of a few
+     * seconds of it, so that the machine's slow drift (minutes of a busier host) reaches every pairing alike: the
+     * dense passes of one computation timed against different fast forms give medians from one spell of the machine.
+     */
+    public List<PairedTiming> pairAll(List<Pairing> pairings, float[] x, int count) {
+        int n = pairings.size();
+        float[][] outDense = new float[n][];
+        float[][] outFast = new float[n][];
+        for (int i = 0; i < n; i++) {
+            Pairing p = pairings.get(i);
+            outDense[i] = new float[count * p.dense().classes()];
+            outFast[i] = new float[count * p.fast().classes()];
+            for (int w = 0; w < warmups; w++) {
+                p.dense().forwardAll(x, count, outDense[i]);
+                p.fast().forwardAll(x, count, outFast[i]);
             }
-            ratios[r] = s[0][r] / f[0][r];
         }
-        Arrays.sort(ratios);
-        return new PairedTiming(fast.threads(), timing(slow, s), timing(fast, f), median(ratios), ratios[0],
-                ratios[repetitions - 1]);
+        double[][][] s = new double[n][2][repetitions];
+        double[][][] f = new double[n][2][repetitions];
+        double[][] ratios = new double[n][repetitions];
+        for (int r = 0; r < repetitions; r++) {
+            for (int i = 0; i < n; i++) {
+                Pairing p = pairings.get(i);
+                // alternating the order cancels what the first of two passes pays or gains from the second
+                if (r % 2 == 0) {
+                    run(p.dense(), x, count, outDense[i], s[i], r);
+                    run(p.fast(), x, count, outFast[i], f[i], r);
+                } else {
+                    run(p.fast(), x, count, outFast[i], f[i], r);
+                    run(p.dense(), x, count, outDense[i], s[i], r);
+                }
+                ratios[i][r] = s[i][0][r] / f[i][0][r];
+            }
+        }
+        List<PairedTiming> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Pairing p = pairings.get(i);
+            Arrays.sort(ratios[i]);
+            out.add(new PairedTiming(p.fast().threads(), timing(p.dense(), s[i]), timing(p.fast(), f[i]),
+                    median(ratios[i]), ratios[i][0], ratios[i][repetitions - 1]));
+        }
+        return out;
     }
 
     /**

@@ -65,4 +65,27 @@ class InferenceTimerTest {
         assertEquals(2.5, p.fast().wallMedianMs(), 1e-9); // 2, 2, 3, 4
         assertEquals(4, p.fast().repetitions());
     }
+
+    @Test
+    void pairingsTimedTogetherTakeTurnsRoundByRound() {
+        InferenceTimer timer = new InferenceTimer(new TimingPolicy(1, 3), () -> now, () -> now);
+        // one dense computation against two fast forms; the machine is twice as slow in the middle round
+        InferenceForm denseA = form("denseA", 0, 10_000_000, 20_000_000, 10_000_000);
+        InferenceForm fastA = form("csrA", 0, 5_000_000, 10_000_000, 5_000_000);
+        InferenceForm denseB = form("denseB", 0, 10_000_000, 20_000_000, 10_000_000);
+        InferenceForm fastB = form("cmpB", 0, 2_000_000, 4_000_000, 2_000_000);
+        List<PairedTiming> t = timer.pairAll(List.of(new InferenceTimer.Pairing(denseA, fastA),
+                new InferenceTimer.Pairing(denseB, fastB)), new float[10], 10);
+        // warm-ups per pairing, then each round visits every pairing, the pair's order alternating by round
+        assertEquals(List.of("denseA", "csrA", "denseB", "cmpB",
+                "denseA", "csrA", "denseB", "cmpB",
+                "csrA", "denseA", "cmpB", "denseB",
+                "denseA", "csrA", "denseB", "cmpB"), calls);
+        // the slow round reaches both pairings: one dense median for both, and every ratio unmoved by it
+        assertEquals(t.get(0).dense().wallMedianMs(), t.get(1).dense().wallMedianMs(), 1e-9);
+        assertEquals(2.0, t.get(0).speedupLow(), 1e-9);
+        assertEquals(2.0, t.get(0).speedupHigh(), 1e-9);
+        assertEquals(5.0, t.get(1).speedup(), 1e-9);
+        assertEquals(3, t.get(1).dense().repetitions());
+    }
 }
