@@ -31,9 +31,9 @@ import org.prunelab.core.training.NativeThreads;
 /**
  * bin/benchmark: CPU inference time of the whole test set for the fastest dense form, the CSR sparse form of the
  * weight-pruned model and the compacted neuron-pruned model, at each sparsity, all in one run, at each thread count
- * asked for (1 and 2 by default). The dense baseline at a thread count is the fastest {@link DenseSetting} (batch
- * size; above one thread, batch tiles or OpenBLAS's own threads) on each OpenBLAS build, and at one thread also ND4J's gemm and DL4J's
- * output() at their fastest batch if either is faster. Each fast form is timed in pairs with it, as the evaluator
+ * asked for (1 and 2 by default). The dense baseline at a thread count is the fastest of: the fastest
+ * {@link DenseSetting} (batch size; above one thread, batch tiles or OpenBLAS's own threads) on each OpenBLAS build,
+ * and at one thread ND4J's gemm and DL4J's output() at their fastest batch. Each fast form is timed in pairs with it, as the evaluator
  * does ({@link InferenceTimer#pair}): the speed-up is the median pair ratio, the pairs' range its interval. Each
  * form's achieved GFLOP/s (its own multiply-adds x 2 / time) stands beside dense's.
  */

@@ -79,6 +79,9 @@ public record DenseSetting(int batch, int threads, boolean tiles, Blas blas) {
                                        List<Blas> builds) {
         // OpenBLAS's threads help only layers that go through gemm: a network of skinny layers alone would run on
         // one thread while counted as two (the 99 % compacted network timed slower "on 2 threads" than on 1)
+        if (builds.isEmpty()) {
+            throw new IllegalStateException("OpenBLAS cannot be called directly here: " + Blas.unavailable());
+        }
         List<DenseSetting> candidates = candidates(batches, threads, builds).stream()
                 .filter(s -> s.threads() == 1 || s.tiles() || GemmForm.usesGemm(mlp)).toList();
         if (candidates.size() == 1) {
