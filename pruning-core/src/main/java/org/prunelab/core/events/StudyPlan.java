@@ -140,16 +140,16 @@ public final class StudyPlan {
         return ledger.find(planKey(runId)).map(json -> Json.read(json, TrainingRequest.class));
     }
 
-    /**
-     * Whether the run's training and pruning are all done: for a planned run every job and every seed's pruning,
-     * for a re-prune ({@code seed}'s) pruning.
-     */
     /** The one-shot variants the pruner stored for a run's seed, as it recorded them; empty before it has. */
     public static List<PrunedVariantEvent> prunedVariants(ResultLedger ledger, String runId, long seed) {
         return ledger.find(pruningKey(runId, seed)).map(json -> Json.read(json, PrunedRun.class).variants())
                 .filter(java.util.Objects::nonNull).orElse(List.of());
     }
 
+    /**
+     * Whether the run's training and pruning are all done: for a planned run every job and every seed's pruning,
+     * for a re-prune ({@code seed}'s) pruning.
+     */
     public static boolean settled(ResultLedger ledger, String runId, long seed) {
         Optional<TrainingRequest> plan = plan(ledger, runId);
         if (plan.isEmpty()) {
