@@ -36,17 +36,20 @@ public final class RunMain {
     private static final String USAGE = String.format(Locale.ROOT, """
             usage: bin/run [--quick] [--dataset mnist|fashion-mnist] [--epochs %d] [--hidden %s]
                            [--percentages %s] [--methods weight,neuron(,global,random)] [--seed %d] [--train-limit N]
-                           [--repetitions %d] [--warmups %d] [--kafka-port 9092] [--prometheus-port 9090 (0: none)]
+                           [--repetitions %d] [--warmups %d] [--slices %d] [--kafka-port 9092]
+                           [--prometheus-port 9090 (0: none)]
                            [--evaluators 1] [--trainers 1] [--keep-running] [--run-id ID] [--no-baseline]
                            [--max-restarts %d] [--seeds 1,2,3] [--fine-tune [EPOCHS]] [--fine-tune-rate %s]
                            [--lottery [--rounds %d] [--rate %s] [--rewind ITERATIONS] [--test-every %d]]
               --quick          %d epoch(s) on %,d training images and %d timing repetitions: a few minutes
             """, STUDY.epochs(), csv(STUDY.hiddenSizes()),
             csv(Percentage.DEFAULTS.stream().map(Percentage::label).toList()), STUDY.seed(),
-            TimingPolicy.STUDY.repetitions(), TimingPolicy.STUDY.warmups(), Pipeline.DEFAULT_MAX_RESTARTS,
+            TimingPolicy.STUDY.repetitions(), TimingPolicy.STUDY.warmups(), TimingPolicy.STUDY.slices(), Pipeline.DEFAULT_MAX_RESTARTS,
             FineTuning.DEFAULT_LEARNING_RATE, Lottery.DEFAULT_ROUNDS, Lottery.DEFAULT_RATE, Lottery.DEFAULT_TEST_EVERY,
             QUICK.epochs(), QUICK.trainLimit(), TimingPolicy.QUICK.repetitions()) + """
               --no-baseline    skip the networks of the neuron-pruned sizes trained from scratch (trained by default)
+              --slices N       cut each timed pass into N parts of the test set, timed seconds apart among
+                               the run's other variants (1: whole passes)
               --evaluators N   run N evaluator instances in one consumer group (the topics have 4 partitions)
               --trainers N     run N trainers in one consumer group sharing the training jobs, each with
                                cores / N threads
@@ -156,6 +159,7 @@ public final class RunMain {
         env.put("LAB_TIMING_WARMUPS", Integer.toString(a.getInt("warmups", lottery ? 0 : timing.warmups())));
         env.put("LAB_TIMING_REPETITIONS", Integer.toString(a.getInt("repetitions", lottery ? 1
                 : timing.repetitions())));
+        env.put("LAB_TIMING_SLICES", Integer.toString(a.getInt("slices", lottery ? 1 : timing.slices())));
         if (lottery && System.getenv("LAB_TIMING_THREADS") == null) {
             env.put("LAB_TIMING_THREADS", "1");
         }

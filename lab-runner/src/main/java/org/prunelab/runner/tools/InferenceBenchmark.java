@@ -34,7 +34,7 @@ import org.prunelab.core.training.NativeThreads;
  * asked for (1 and 2 by default). The dense baseline at a thread count is the fastest of: the fastest
  * {@link DenseSetting} (batch size; above one thread, batch tiles or OpenBLAS's own threads) on each OpenBLAS build,
  * and at one thread ND4J's gemm and DL4J's output() at their fastest batch. Each fast form is timed in pairs with it, as the evaluator
- * does ({@link InferenceTimer#pair}): the speed-up is the median pair ratio, the pairs' range its interval. Each
+ * does ({@link InferenceTimer#pairAll}, all of a thread count's pairings round by round): the speed-up is the median pair ratio, the pairs' range its interval. Each
  * form's achieved GFLOP/s (its own multiply-adds x 2 / time) stands beside dense's.
  */
 public final class InferenceBenchmark {
@@ -64,7 +64,8 @@ public final class InferenceBenchmark {
                 .map(Integer::parseInt).toList();
         NativeThreads.configure(1, 1);
         TimingPolicy policy = new TimingPolicy(a.getInt("warmups", TimingPolicy.STUDY.warmups()),
-                a.getInt("repetitions", TimingPolicy.STUDY.repetitions()));
+                a.getInt("repetitions", TimingPolicy.STUDY.repetitions()),
+                a.getInt("slices", TimingPolicy.STUDY.slices()));
         InferenceTimer timer = new InferenceTimer(policy);
         Datasets datasets = new Datasets(Path.of(a.get("data", "data")));
         LabeledImages test = datasets.test(a.get("dataset", "mnist"));
@@ -95,9 +96,11 @@ public final class InferenceBenchmark {
             // the dense pass costs the same whatever the weights: its candidates are timed once per thread count
             Map<String, Timing> candidates = new LinkedHashMap<>();
             Map<String, java.util.function.Function<Mlp, InferenceForm>> makers = new LinkedHashMap<>();
+            Map<String, DenseSetting> gemmSettings = new LinkedHashMap<>();
             for (Blas blas : Blas.builds()) {
                 DenseSetting setting = DenseSetting.fastest(model, DenseSetting.BATCHES, threads, x, n, List.of(blas));
                 makers.put("gemm " + label(setting), m -> setting.build("dense", m));
+                gemmSettings.put("gemm " + label(setting), setting);
             }
             if (threads == 1) {
                 int nd4j = fastestBatch(b -> new DenseNetwork(model, b, 1), x, n);
@@ -114,16 +117,33 @@ public final class InferenceBenchmark {
                             .map(e -> String.format(Locale.ROOT, "%s %.1f ms", e.getKey(), e.getValue().wallMedianMs()))
                             .collect(java.util.stream.Collectors.joining(", ")), "pct", "dense", "csr", "csr x",
                     "(pairs)", "GF/s", "compact", "cmp x", "(pairs)", "GF/s", "cmp/bound");
+            // every form of the table timed together, round by round, as the evaluator times a run's variants: the
+            // dense passes of all rows then come from the same minutes of the machine
+            List<InferenceTimer.Pairing> pairings = new ArrayList<>();
+            List<Mlp> weights = new ArrayList<>();
+            List<Mlp> compacts = new ArrayList<>();
             for (double p : PERCENTAGES) {
                 Mlp weight = Method.WEIGHT.apply(model, p, 0);
                 Mlp neuron = Method.NEURON.apply(model, p, 0);
                 Mlp compact = CompactedNetwork.compact(neuron);
-                InferenceForm denseForm = makers.get(fastest).apply(weight);
-                PairedTiming csr = timer.pair(denseForm, FastForm.CSR.build(weight, new DenseSetting(1, threads,
-                        true)), x, n);
-                DenseSetting cmpSetting = DenseSetting.fastest(compact, DenseSetting.BATCHES, threads, x, n);
-                PairedTiming cmp = timer.pair(makers.get(fastest).apply(neuron), FastForm.COMPACT.build(neuron,
-                        cmpSetting), x, n);
+                weights.add(weight);
+                compacts.add(compact);
+                pairings.add(new InferenceTimer.Pairing(makers.get(fastest).apply(weight),
+                        FastForm.CSR.build(weight, new DenseSetting(1, threads, true))));
+                // a network neuron pruning left whole is the dense network: it runs at the baseline's setting, as in
+                // the evaluator, which searches once per shape
+                DenseSetting cmpSetting = compact.sizes().equals(model.sizes()) && gemmSettings.containsKey(fastest)
+                        ? gemmSettings.get(fastest) : DenseSetting.fastest(compact, DenseSetting.BATCHES, threads, x, n);
+                pairings.add(new InferenceTimer.Pairing(makers.get(fastest).apply(neuron),
+                        FastForm.COMPACT.build(neuron, cmpSetting)));
+            }
+            List<PairedTiming> timed = timer.pairAll(pairings, x, n);
+            for (int i = 0; i < PERCENTAGES.length; i++) {
+                double p = PERCENTAGES[i];
+                Mlp weight = weights.get(i);
+                Mlp compact = compacts.get(i);
+                PairedTiming csr = timed.get(2 * i);
+                PairedTiming cmp = timed.get(2 * i + 1);
                 // one dense figure per percentage: the median over both pairings' dense passes
                 double denseMs = (csr.dense().wallMedianMs() + cmp.dense().wallMedianMs()) / 2;
                 double share = flops(compact) / fullFlops;

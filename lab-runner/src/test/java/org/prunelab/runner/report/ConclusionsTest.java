@@ -14,7 +14,7 @@ import org.prunelab.core.pruning.Stage;
 
 class ConclusionsTest {
 
-    static final Timing T = new Timing("dense", 64, 1, 7, 100, 100, 100, 100, 100, 100, "single", "");
+    static final Timing T = new Timing("dense", 64, 1, 7, 100, 100, 100, 100, 100, 100, "single", "", 1);
 
     /** A row timed at one thread; {@code s}: the speed-up, or the speed-up, its lower and its upper bound. */
     static EvaluationEvent row(Method method, double p, double accuracy, double... s) {

@@ -64,9 +64,10 @@ public record DenseSetting(int batch, int threads, boolean tiles, Blas blas) {
     }
 
     /**
-     * The setting at which {@code mlp} runs fastest over {@code x} on {@code threads} threads: each candidate gets
-     * one warm-up and one timed pass over the first two batches' worth of the largest batch per thread (or all
-     * {@code count} images, if fewer). Candidates close enough for noise to swap them are close in speed too.
+     * The setting at which {@code mlp} runs fastest over {@code x} on {@code threads} threads: the candidates are
+     * timed in rounds ({@link InferenceTimer#fastest}) over the first two batches' worth of the largest batch per
+     * thread (or all {@code count} images, if fewer). Candidates close enough for noise to swap them are close in
+     * speed too.
      */
     public static DenseSetting fastest(Mlp mlp, List<Integer> batches, int threads, float[] x, int count) {
         // a network of skinny layers alone calls no gemm: one build stands for all

@@ -4,7 +4,9 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
@@ -19,8 +21,12 @@ import java.util.function.LongSupplier;
 public final class InferenceTimer {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
+    /** The most passes of a fast form one repetition runs ({@link #balancingPasses}). */
+    static final int MAX_PASSES = 200;
+
     private final int warmups;
     private final int repetitions;
+    private final int slices;
     private final LongSupplier wallClock;
     private final LongSupplier cpuClock;
 
@@ -32,6 +38,7 @@ public final class InferenceTimer {
     InferenceTimer(TimingPolicy policy, LongSupplier wallClock, LongSupplier cpuClock) {
         this.warmups = policy.warmups();
         this.repetitions = policy.repetitions();
+        this.slices = policy.slices();
         this.wallClock = wallClock;
         this.cpuClock = cpuClock;
     }
@@ -49,38 +56,66 @@ public final class InferenceTimer {
     }
 
     /**
-     * Times several pairings together, round by round: each round runs every pairing's pair once (dense-fast in even
-     * rounds, fast-dense in odd ones). A pairing's repetitions are then spread over the whole block instead of a few
-     * seconds of it, so that the machine's slow drift (minutes of a busier host) reaches every pairing alike: the
-     * dense passes of one computation timed against different fast forms give medians from one spell of the machine.
+     * Times several pairings together, round by round: each round runs every pairing's pair once, so that a pairing's
+     * repetitions are spread over the whole block instead of a few seconds of it and the machine's slow drift
+     * (minutes of a busier host) reaches every pairing alike: the dense passes of one computation timed against
+     * different fast forms give medians from one spell of the machine.
+     *
+     * <p>Within a round, each pass is cut into up to {@code slices} parts of the set (whole steps of both forms, so
+     * that each part computes as the whole set does), and a round visits every pairing's first part, then every
+     * pairing's second part, and so on: a repetition's time is the sum of its parts, taken seconds apart. On a host
+     * whose speed wanders over a few seconds, one whole pass samples one moment; its parts sample several, so the
+     * median of a pairing's repetitions moves less at the same total time. The two forms of a pair run back to back
+     * on the same part, their order alternating by part and round (which cancels what the first of two passes pays
+     * or gains from the second), and a short fast form runs {@link #balancingPasses} times where dense runs once.
      */
     public List<PairedTiming> pairAll(List<Pairing> pairings, float[] x, int count) {
         int n = pairings.size();
         float[][] outDense = new float[n][];
         float[][] outFast = new float[n][];
+        int[] passes = new int[n];
+        int[][] bounds = new int[n][];
+        int rounds = 1;
         for (int i = 0; i < n; i++) {
             Pairing p = pairings.get(i);
             outDense[i] = new float[count * p.dense().classes()];
             outFast[i] = new float[count * p.fast().classes()];
+            double denseMs = 0;
+            double fastMs = 0;
             for (int w = 0; w < warmups; w++) {
-                p.dense().forwardAll(x, count, outDense[i]);
-                p.fast().forwardAll(x, count, outFast[i]);
+                denseMs = timeOnce(p.dense(), x, count, outDense[i]);
+                fastMs = timeOnce(p.fast(), x, count, outFast[i]);
             }
+            passes[i] = balancingPasses(denseMs, fastMs);
+            bounds[i] = sliceBounds(count, Math.max(p.dense().imagesPerStep(), p.fast().imagesPerStep()), slices);
+            rounds = Math.max(rounds, bounds[i].length - 1);
         }
+        Map<Long, float[]> parts = new HashMap<>();
         double[][][] s = new double[n][2][repetitions];
         double[][][] f = new double[n][2][repetitions];
         double[][] ratios = new double[n][repetitions];
         for (int r = 0; r < repetitions; r++) {
-            for (int i = 0; i < n; i++) {
-                Pairing p = pairings.get(i);
-                // alternating the order cancels what the first of two passes pays or gains from the second
-                if (r % 2 == 0) {
-                    run(p.dense(), x, count, outDense[i], s[i], r);
-                    run(p.fast(), x, count, outFast[i], f[i], r);
-                } else {
-                    run(p.fast(), x, count, outFast[i], f[i], r);
-                    run(p.dense(), x, count, outDense[i], s[i], r);
+            for (int j = 0; j < rounds; j++) {
+                for (int i = 0; i < n; i++) {
+                    int q = partAt(j, bounds[i].length - 1, rounds);
+                    if (q < 0) {
+                        continue;
+                    }
+                    Pairing p = pairings.get(i);
+                    int from = bounds[i][q];
+                    int rows = bounds[i][q + 1] - from;
+                    float[] part = from == 0 && rows == count ? x : parts.computeIfAbsent((long) from << 32 | rows,
+                            k -> Arrays.copyOfRange(x, from * p.dense().inputs(), (from + rows) * p.dense().inputs()));
+                    if ((r + q) % 2 == 0) {
+                        run(p.dense(), part, rows, outDense[i], s[i], r, 1);
+                        run(p.fast(), part, rows, outFast[i], f[i], r, passes[i]);
+                    } else {
+                        run(p.fast(), part, rows, outFast[i], f[i], r, passes[i]);
+                        run(p.dense(), part, rows, outDense[i], s[i], r, 1);
+                    }
                 }
+            }
+            for (int i = 0; i < n; i++) {
                 ratios[i][r] = s[i][0][r] / f[i][0][r];
             }
         }
@@ -88,31 +123,81 @@ public final class InferenceTimer {
         for (int i = 0; i < n; i++) {
             Pairing p = pairings.get(i);
             Arrays.sort(ratios[i]);
-            out.add(new PairedTiming(p.fast().threads(), timing(p.dense(), s[i]), timing(p.fast(), f[i]),
-                    median(ratios[i]), ratios[i][0], ratios[i][repetitions - 1]));
+            out.add(new PairedTiming(p.fast().threads(), timing(p.dense(), s[i], 1),
+                    timing(p.fast(), f[i], passes[i]), median(ratios[i]), ratios[i][0], ratios[i][repetitions - 1]));
         }
         return out;
     }
 
     /**
-     * The candidate whose form gives the fastest pass over the first {@code images} of {@code x}: one warm-up and
-     * the median of three timed passes each (one pass let a single slow moment of the machine decide). Used to choose
-     * a batch size, a way to use the threads or an OpenBLAS build, where candidates close enough for noise to swap
-     * them are close in speed too.
+     * Where the parts of a set of {@code count} images start (and, last, {@code count}): up to {@code slices} parts,
+     * each a whole number of {@code step} images but the last, which takes the remainder; one part where the set
+     * holds fewer than two steps.
      */
-    public static <T> T fastest(java.util.List<T> candidates, java.util.function.Function<T, InferenceForm> make,
-                                float[] x, int images) {
+    static int[] sliceBounds(int count, int step, int slices) {
+        int steps = count / Math.max(1, step);
+        int m = Math.max(1, Math.min(slices, steps));
+        int[] bounds = new int[m + 1];
+        for (int j = 1; j < m; j++) {
+            bounds[j] = (int) ((long) j * steps / m) * step;
+        }
+        bounds[m] = count;
+        return bounds;
+    }
+
+    /**
+     * The part of a pairing cut into {@code parts} visited at turn {@code turn} of a round of {@code turns}, or -1
+     * where it has none: its parts spread evenly over the round.
+     */
+    static int partAt(int turn, int parts, int turns) {
+        int q = turn * parts / turns;
+        return turn == 0 || (turn - 1) * parts / turns != q ? q : -1;
+    }
+
+    /**
+     * How many passes of a fast form one repetition runs so that it lasts about as long as the dense pass it is
+     * paired with (from their last warm-up passes; 1 without warm-ups): a 6 ms pass timed once takes a few ms of the
+     * host's noise as a double-digit share, while the same noise spread over a pair's two equal halves moves both
+     * alike. Up to {@link #MAX_PASSES}.
+     */
+    static int balancingPasses(double denseMs, double fastMs) {
+        if (!(denseMs > 0 && fastMs > 0)) {
+            return 1;
+        }
+        return (int) Math.max(1, Math.min(MAX_PASSES, Math.round(denseMs / fastMs)));
+    }
+
+    /**
+     * The candidate whose form gives the fastest pass over the first {@code images} of {@code x}: one warm-up each,
+     * then three rounds that time every candidate's pass once, and the median of its three. Rounds rather than one
+     * candidate after another, so that a slow spell of the machine reaches all candidates instead of the one timed
+     * in it (one pass each let a single slow moment decide). Used to choose a batch size, a way to use the threads
+     * or an OpenBLAS build, where candidates close enough for noise to swap them are close in speed too.
+     */
+    public static <T> T fastest(List<T> candidates, java.util.function.Function<T, InferenceForm> make, float[] x,
+                                int images) {
         InferenceTimer quick = new InferenceTimer(new TimingPolicy(1, 3));
-        T best = candidates.get(0);
-        double bestMs = Double.MAX_VALUE;
-        for (T c : candidates) {
-            double ms = quick.time(make.apply(c), x, images).wallMedianMs();
-            if (ms < bestMs) {
-                bestMs = ms;
+        List<InferenceForm> forms = candidates.stream().map(make).toList();
+        int n = forms.size();
+        float[][] out = new float[n][];
+        for (int c = 0; c < n; c++) {
+            out[c] = new float[images * forms.get(c).classes()];
+            forms.get(c).forwardAll(x, images, out[c]);
+        }
+        double[][][] t = new double[n][2][quick.repetitions];
+        for (int r = 0; r < quick.repetitions; r++) {
+            for (int c = 0; c < n; c++) {
+                quick.run(forms.get(c), x, images, out[c], t[c], r, 1);
+            }
+        }
+        int best = 0;
+        for (int c = 1; c < n; c++) {
+            if (quick.timing(forms.get(c), t[c], 1).wallMedianMs() < quick.timing(forms.get(best), t[best], 1)
+                    .wallMedianMs()) {
                 best = c;
             }
         }
-        return best;
+        return candidates.get(best);
     }
 
     public Timing time(InferenceForm form, float[] x, int count) {
@@ -122,28 +207,37 @@ public final class InferenceTimer {
         }
         double[][] t = new double[2][repetitions];
         for (int r = 0; r < repetitions; r++) {
-            run(form, x, count, out, t, r);
+            run(form, x, count, out, t, r, 1);
         }
-        return timing(form, t);
+        return timing(form, t, 1);
     }
 
-    /** One timed pass: wall into t[0][r], CPU into t[1][r], in ms. */
-    private void run(InferenceForm form, float[] x, int count, float[] out, double[][] t, int r) {
+    /** {@code passes} passes timed as one: wall added to t[0][r], CPU to t[1][r], in ms per pass. */
+    private void run(InferenceForm form, float[] x, int count, float[] out, double[][] t, int r, int passes) {
         long c0 = cpuClock.getAsLong();
         long t0 = wallClock.getAsLong();
-        form.forwardAll(x, count, out);
-        t[0][r] = (wallClock.getAsLong() - t0) / 1e6;
-        t[1][r] = (cpuClock.getAsLong() - c0) / 1e6;
+        for (int k = 0; k < passes; k++) {
+            form.forwardAll(x, count, out);
+        }
+        t[0][r] += (wallClock.getAsLong() - t0) / 1e6 / passes;
+        t[1][r] += (cpuClock.getAsLong() - c0) / 1e6 / passes;
     }
 
-    private Timing timing(InferenceForm form, double[][] t) {
+    /** Wall time of one pass, in ms. */
+    private double timeOnce(InferenceForm form, float[] x, int count, float[] out) {
+        double[][] t = new double[2][1];
+        run(form, x, count, out, t, 0, 1);
+        return t[0][0];
+    }
+
+    private Timing timing(InferenceForm form, double[][] t, int passes) {
         double[] wall = t[0].clone();
         double[] cpu = t[1].clone();
         Arrays.sort(wall);
         Arrays.sort(cpu);
         return new Timing(form.name(), form.batchSize(), form.threads(), repetitions, median(wall), wall[0],
                 wall[repetitions - 1], median(cpu), cpu[0], cpu[repetitions - 1], form.way(),
-                form.blas());
+                form.blas(), passes);
     }
 
     static double median(double[] sorted) {
