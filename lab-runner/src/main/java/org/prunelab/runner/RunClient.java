@@ -41,6 +41,10 @@ public final class RunClient implements AutoCloseable {
         default void trained(TrainedModelEvent e) {
         }
 
+        /** A variant stored by the pruner or (from scratch, fine-tuned) the trainer, the first time it is seen. */
+        default void stored(PrunedVariantEvent e, RunResults run) {
+        }
+
         default void evaluated(EvaluationEvent e, RunResults run) {
         }
 
@@ -142,7 +146,13 @@ public final class RunClient implements AutoCloseable {
                     run(e.runId()).add(e);
                     listener.trained(e);
                 }
-                case Topics.PRUNED_VARIANTS -> run(Json.read(rec.value(), PrunedVariantEvent.class).runId()).variantSeen();
+                case Topics.PRUNED_VARIANTS -> {
+                    PrunedVariantEvent e = Json.read(rec.value(), PrunedVariantEvent.class);
+                    RunResults r = run(e.runId());
+                    if (r.variantSeen(e)) {
+                        listener.stored(e, r);
+                    }
+                }
                 case Topics.EVALUATIONS -> {
                     EvaluationEvent e = Json.read(rec.value(), EvaluationEvent.class);
                     RunResults r = run(e.runId());

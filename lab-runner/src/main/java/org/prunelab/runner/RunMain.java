@@ -10,6 +10,7 @@ import java.util.Map;
 import org.prunelab.core.Json;
 import org.prunelab.runner.tools.CliArgs;
 import org.prunelab.core.events.EvaluationEvent;
+import org.prunelab.core.events.PrunedVariantEvent;
 import org.prunelab.core.events.Topics;
 import org.prunelab.core.events.TrainedModelEvent;
 import org.prunelab.core.events.TrainingProgress;
@@ -36,20 +37,17 @@ public final class RunMain {
     private static final String USAGE = String.format(Locale.ROOT, """
             usage: bin/run [--quick] [--dataset mnist|fashion-mnist] [--epochs %d] [--hidden %s]
                            [--percentages %s] [--methods weight,neuron(,global,random)] [--seed %d] [--train-limit N]
-                           [--repetitions %d] [--warmups %d] [--slices %d] [--kafka-port 9092]
-                           [--prometheus-port 9090 (0: none)]
+                           [--repetitions %d] [--warmups %d] [--kafka-port 9092] [--prometheus-port 9090 (0: none)]
                            [--evaluators 1] [--trainers 1] [--keep-running] [--run-id ID] [--no-baseline]
                            [--max-restarts %d] [--seeds 1,2,3] [--fine-tune [EPOCHS]] [--fine-tune-rate %s]
                            [--lottery [--rounds %d] [--rate %s] [--rewind ITERATIONS] [--test-every %d]]
               --quick          %d epoch(s) on %,d training images and %d timing repetitions: a few minutes
             """, STUDY.epochs(), csv(STUDY.hiddenSizes()),
             csv(Percentage.DEFAULTS.stream().map(Percentage::label).toList()), STUDY.seed(),
-            TimingPolicy.STUDY.repetitions(), TimingPolicy.STUDY.warmups(), TimingPolicy.STUDY.slices(), Pipeline.DEFAULT_MAX_RESTARTS,
+            TimingPolicy.STUDY.repetitions(), TimingPolicy.STUDY.warmups(), Pipeline.DEFAULT_MAX_RESTARTS,
             FineTuning.DEFAULT_LEARNING_RATE, Lottery.DEFAULT_ROUNDS, Lottery.DEFAULT_RATE, Lottery.DEFAULT_TEST_EVERY,
             QUICK.epochs(), QUICK.trainLimit(), TimingPolicy.QUICK.repetitions()) + """
               --no-baseline    skip the networks of the neuron-pruned sizes trained from scratch (trained by default)
-              --slices N       cut each timed pass into N parts of the test set, timed seconds apart among
-                               the run's other variants (1: whole passes)
               --evaluators N   run N evaluator instances in one consumer group (the topics have 4 partitions)
               --trainers N     run N trainers in one consumer group sharing the training jobs, each with
                                cores / N threads
@@ -159,7 +157,6 @@ public final class RunMain {
         env.put("LAB_TIMING_WARMUPS", Integer.toString(a.getInt("warmups", lottery ? 0 : timing.warmups())));
         env.put("LAB_TIMING_REPETITIONS", Integer.toString(a.getInt("repetitions", lottery ? 1
                 : timing.repetitions())));
-        env.put("LAB_TIMING_SLICES", Integer.toString(a.getInt("slices", lottery ? 1 : timing.slices())));
         if (lottery && System.getenv("LAB_TIMING_THREADS") == null) {
             env.put("LAB_TIMING_THREADS", "1");
         }
@@ -304,6 +301,20 @@ public final class RunMain {
         public void trained(TrainedModelEvent e) {
             System.out.printf(Locale.ROOT, "[%s] model %s (seed %d) trained: accuracy %.4f; the run has %d variants%n",
                     e.runId(), e.modelId().substring(0, 12), e.seed(), e.testAccuracy(), e.expectedVariants());
+        }
+
+        /**
+         * Each variant as it is stored, and when all are: from then on the evaluator times the run's one-shot
+         * variants together, minutes in which no result appears.
+         */
+        @Override
+        public void stored(PrunedVariantEvent e, RunResults run) {
+            System.out.printf(Locale.ROOT, "[%s] stored %d/%d: %s%s %s%% seed %d%n", e.runId(), run.variantsStored(),
+                    run.expected(), e.method().id(), e.stage().suffix(), Percentage.label(e.percentage()), e.seed());
+            if (run.variantsStored() == run.expected()) {
+                System.out.printf("[%s] every variant stored; the evaluator times each seed's one-shot variants "
+                        + "together at every thread count before their results appear (minutes)%n", e.runId());
+            }
         }
 
         @Override

@@ -22,6 +22,8 @@ public final class RunResults {
     private final java.util.Set<String> reevaluated = new java.util.TreeSet<>();
     private final Map<String, String> recordOf = new java.util.HashMap<>();
     private int variantRecords;
+    /** Keys of the variants seen on pruned-variants: the ones stored so far. */
+    private final java.util.Set<String> variantsStored = new java.util.HashSet<>();
     private int expected = -1;
 
     public RunResults(String runId) {
@@ -47,8 +49,16 @@ public final class RunResults {
         expected = e.expectedVariants();
     }
 
-    synchronized void variantSeen() {
+    /** Counts a pruned-variants record; true the first time its variant is seen. */
+    synchronized boolean variantSeen(org.prunelab.core.events.PrunedVariantEvent v) {
         variantRecords++;
+        expected = v.expectedVariants();
+        return variantsStored.add(v.key());
+    }
+
+    /** Variants stored so far (each once, whatever the repeats). */
+    public synchronized int variantsStored() {
+        return variantsStored.size();
     }
 
     /** pruned-variants records seen for this run, repeats included. */

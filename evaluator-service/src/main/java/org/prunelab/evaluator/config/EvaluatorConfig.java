@@ -27,12 +27,6 @@ public interface EvaluatorConfig {
     Optional<Integer> repetitions();
 
     /**
-     * Parts each timed pass of a run's variants timed together is cut into, visited seconds apart
-     * ({@link TimingPolicy#slices}); unset: {@link TimingPolicy#STUDY}'s.
-     */
-    Optional<Integer> timingSlices();
-
-    /**
      * Thread counts every variant is timed at, dense and fast form alike (each form uses them its fastest way: batch
      * tiles or OpenBLAS's own threads). The first is the study's own figure.
      */

@@ -145,11 +145,10 @@ public class EvaluationService {
         // the form's shape and weights, counted once (for the compacted form: one compaction of the network)
         List<LayerCost> costs = form.costs(mlp);
         Mlp compacted = form.batched() ? CompactedNetwork.compact(mlp) : null;
-        TimingPolicy policy = TimingPolicy.STUDY.with(config.warmups(), config.repetitions(),
-                config.timingSlices());
+        TimingPolicy policy = TimingPolicy.STUDY.with(config.warmups(), config.repetitions());
         // the check's passes below run both forms over the same images before each timing: the first warm-up
         InferenceTimer timer = new InferenceTimer(timed == test.count() && policy.warmups() > 0
-                ? new TimingPolicy(policy.warmups() - 1, policy.repetitions(), policy.slices()) : policy);
+                ? new TimingPolicy(policy.warmups() - 1, policy.repetitions()) : policy);
         Evaluation eval = null;
         double diff = 0;
         List<PairedTiming> timings = new ArrayList<>();
@@ -157,21 +156,14 @@ public class EvaluationService {
         for (int threads : config.threads()) {
             // each form at the setting it runs fastest at here: the baseline is the fastest dense pass at this
             // thread count, not batch 64 on one thread
-            InferenceForm dense = setting(mlp, threads, test, timed).build("dense", mlp);
-            InferenceForm fast = form.build(mlp, compacted != null ? setting(compacted, threads, test, timed)
-                    : new DenseSetting(1, threads, true));
-            // every way of running the fast form is checked against dense before it is timed
-            float[] denseOut = dense.forwardAll(test.pixels(), test.count());
-            float[] fastOut = fast.forwardAll(test.pixels(), test.count());
-            double d = InferenceTimer.maxAbsDiff(denseOut, fastOut);
-            if (d >= config.tolerance()) {
-                throw new IllegalStateException("fast form " + fast.name() + " (" + fast.way() + ", " + threads
-                        + " thread(s)) of " + v.key() + " differs from dense by " + d + " (tolerance "
-                        + config.tolerance() + ")");
-            }
-            diff = Math.max(diff, d);
+            // every way of running the fast form is checked against dense before it is timed, here over the whole
+            // set, whose dense outputs give the accuracy
+            Checked c = checked(v.key(), mlp, form, compacted, threads, test, timed, test.count());
+            InferenceForm dense = c.pairing().dense();
+            InferenceForm fast = c.pairing().fast();
+            diff = Math.max(diff, c.diff());
             if (eval == null) {
-                eval = Evaluation.ofOutputs(denseOut, test);
+                eval = Evaluation.ofOutputs(c.denseOut(), test);
             }
             // dense and fast repetitions alternate, so that drift lands on both sides of every pair's ratio
             PairedTiming paired = joint.containsKey(threads) ? joint.get(threads)
@@ -293,17 +285,9 @@ public class EvaluationService {
                     checkProvenance(u, artifact.manifest());
                     Mlp mlp = artifact.mlp();
                     FastForm form = u.method().fastForm();
-                    InferenceForm dense = setting(mlp, threads, test, timed).build("dense", mlp);
-                    InferenceForm fast = form.build(mlp, form.batched()
-                            ? setting(CompactedNetwork.compact(mlp), threads, test, timed)
-                            : new DenseSetting(1, threads, true));
-                    double d = InferenceTimer.maxAbsDiff(dense.forwardAll(test.pixels(), timed),
-                            fast.forwardAll(test.pixels(), timed));
-                    if (d >= config.tolerance()) {
-                        throw new IllegalStateException("its fast form differs from dense by " + d);
-                    }
+                    Mlp compacted = form.batched() ? CompactedNetwork.compact(mlp) : null;
+                    pairings.add(checked(u.key(), mlp, form, compacted, threads, test, timed, timed).pairing());
                     keys.add(u.key());
-                    pairings.add(new InferenceTimer.Pairing(dense, fast));
                 } catch (RuntimeException e) {
                     // its own evaluation refuses it with the reason, or times it alone
                     LOG.warnf("%s: not timed with its run's other variants: %s", u.key(), e.getMessage());
@@ -320,6 +304,30 @@ public class EvaluationService {
                     (System.nanoTime() - start) / 1e9);
         }
         return out;
+    }
+
+    /** A variant's dense and fast forms at one thread count, the fast one checked against dense. */
+    private record Checked(InferenceTimer.Pairing pairing, float[] denseOut, double diff) {
+    }
+
+    /**
+     * Builds {@code mlp}'s dense form and its fast form (from {@code compacted}, for a compacted form) at their
+     * fastest settings for this thread count, and checks the fast outputs against the dense ones over the first
+     * {@code images} test images: a fast form that differs by the tolerance or more is refused with the reason.
+     */
+    private Checked checked(String key, Mlp mlp, FastForm form, Mlp compacted, int threads, LabeledImages test,
+                            int timed, int images) {
+        InferenceForm dense = setting(mlp, threads, test, timed).build("dense", mlp);
+        InferenceForm fast = form.build(mlp, compacted != null ? setting(compacted, threads, test, timed)
+                : new DenseSetting(1, threads, true));
+        float[] denseOut = dense.forwardAll(test.pixels(), images);
+        double d = InferenceTimer.maxAbsDiff(denseOut, fast.forwardAll(test.pixels(), images));
+        if (d >= config.tolerance()) {
+            throw new IllegalStateException("fast form " + fast.name() + " (" + fast.way() + ", " + threads
+                    + " thread(s)) of " + key + " differs from dense by " + d + " (tolerance " + config.tolerance()
+                    + ")");
+        }
+        return new Checked(new InferenceTimer.Pairing(dense, fast), denseOut, d);
     }
 
     /**

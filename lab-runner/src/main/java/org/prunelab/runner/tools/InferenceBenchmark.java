@@ -64,8 +64,7 @@ public final class InferenceBenchmark {
                 .map(Integer::parseInt).toList();
         NativeThreads.configure(1, 1);
         TimingPolicy policy = new TimingPolicy(a.getInt("warmups", TimingPolicy.STUDY.warmups()),
-                a.getInt("repetitions", TimingPolicy.STUDY.repetitions()),
-                a.getInt("slices", TimingPolicy.STUDY.slices()));
+                a.getInt("repetitions", TimingPolicy.STUDY.repetitions()));
         InferenceTimer timer = new InferenceTimer(policy);
         Datasets datasets = new Datasets(Path.of(a.get("data", "data")));
         LabeledImages test = datasets.test(a.get("dataset", "mnist"));

@@ -11,14 +11,6 @@ public interface InferenceForm {
     /** Rows per forward call that this form was built for. */
     int batchSize();
 
-    /**
-     * The fewest images a {@link #forwardAll} call takes and still computes as it does over a whole set: a batch, or
-     * one batch per thread where batches are shared out ({@link TiledForm}).
-     */
-    default int imagesPerStep() {
-        return batchSize();
-    }
-
     /** Threads the form computes with. */
     int threads();
 

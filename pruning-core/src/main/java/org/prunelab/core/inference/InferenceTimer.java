@@ -4,9 +4,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
@@ -26,7 +24,6 @@ public final class InferenceTimer {
 
     private final int warmups;
     private final int repetitions;
-    private final int slices;
     private final LongSupplier wallClock;
     private final LongSupplier cpuClock;
 
@@ -38,7 +35,6 @@ public final class InferenceTimer {
     InferenceTimer(TimingPolicy policy, LongSupplier wallClock, LongSupplier cpuClock) {
         this.warmups = policy.warmups();
         this.repetitions = policy.repetitions();
-        this.slices = policy.slices();
         this.wallClock = wallClock;
         this.cpuClock = cpuClock;
     }
@@ -56,26 +52,21 @@ public final class InferenceTimer {
     }
 
     /**
-     * Times several pairings together, round by round: each round runs every pairing's pair once, so that a pairing's
-     * repetitions are spread over the whole block instead of a few seconds of it and the machine's slow drift
-     * (minutes of a busier host) reaches every pairing alike: the dense passes of one computation timed against
-     * different fast forms give medians from one spell of the machine.
+     * Times several pairings together, round by round: each round runs every pairing's pair once (dense-fast in even
+     * rounds, fast-dense in odd ones). A pairing's repetitions are then spread over the whole block instead of a few
+     * seconds of it, so that the machine's slow drift (minutes of a busier host) reaches every pairing alike: the
+     * dense passes of one computation timed against different fast forms give medians from one spell of the machine.
+     * A short fast form runs {@link #balancingPasses} passes where dense runs one.
      *
-     * <p>Within a round, each pass is cut into up to {@code slices} parts of the set (whole steps of both forms, so
-     * that each part computes as the whole set does), and a round visits every pairing's first part, then every
-     * pairing's second part, and so on: a repetition's time is the sum of its parts, taken seconds apart. On a host
-     * whose speed wanders over a few seconds, one whole pass samples one moment; its parts sample several, so the
-     * median of a pairing's repetitions moves less at the same total time. The two forms of a pair run back to back
-     * on the same part, their order alternating by part and round (which cancels what the first of two passes pays
-     * or gains from the second), and a short fast form runs {@link #balancingPasses} times where dense runs once.
+     * <p>Cutting each pass into parts visited seconds apart was tried and dropped: every part pays what a pass pays
+     * to start after another form (caches, OpenBLAS's threads waking), which made 2-thread dense passes 25-30 %
+     * slower, and the medians spread no less.
      */
     public List<PairedTiming> pairAll(List<Pairing> pairings, float[] x, int count) {
         int n = pairings.size();
         float[][] outDense = new float[n][];
         float[][] outFast = new float[n][];
         int[] passes = new int[n];
-        int[][] bounds = new int[n][];
-        int rounds = 1;
         for (int i = 0; i < n; i++) {
             Pairing p = pairings.get(i);
             outDense[i] = new float[count * p.dense().classes()];
@@ -87,35 +78,21 @@ public final class InferenceTimer {
                 fastMs = timeOnce(p.fast(), x, count, outFast[i]);
             }
             passes[i] = balancingPasses(denseMs, fastMs);
-            bounds[i] = sliceBounds(count, Math.max(p.dense().imagesPerStep(), p.fast().imagesPerStep()), slices);
-            rounds = Math.max(rounds, bounds[i].length - 1);
         }
-        Map<Long, float[]> parts = new HashMap<>();
         double[][][] s = new double[n][2][repetitions];
         double[][][] f = new double[n][2][repetitions];
         double[][] ratios = new double[n][repetitions];
         for (int r = 0; r < repetitions; r++) {
-            for (int j = 0; j < rounds; j++) {
-                for (int i = 0; i < n; i++) {
-                    int q = partAt(j, bounds[i].length - 1, rounds);
-                    if (q < 0) {
-                        continue;
-                    }
-                    Pairing p = pairings.get(i);
-                    int from = bounds[i][q];
-                    int rows = bounds[i][q + 1] - from;
-                    float[] part = from == 0 && rows == count ? x : parts.computeIfAbsent((long) from << 32 | rows,
-                            k -> Arrays.copyOfRange(x, from * p.dense().inputs(), (from + rows) * p.dense().inputs()));
-                    if ((r + q) % 2 == 0) {
-                        run(p.dense(), part, rows, outDense[i], s[i], r, 1);
-                        run(p.fast(), part, rows, outFast[i], f[i], r, passes[i]);
-                    } else {
-                        run(p.fast(), part, rows, outFast[i], f[i], r, passes[i]);
-                        run(p.dense(), part, rows, outDense[i], s[i], r, 1);
-                    }
-                }
-            }
             for (int i = 0; i < n; i++) {
+                Pairing p = pairings.get(i);
+                // alternating the order cancels what the first of two passes pays or gains from the second
+                if (r % 2 == 0) {
+                    run(p.dense(), x, count, outDense[i], s[i], r, 1);
+                    run(p.fast(), x, count, outFast[i], f[i], r, passes[i]);
+                } else {
+                    run(p.fast(), x, count, outFast[i], f[i], r, passes[i]);
+                    run(p.dense(), x, count, outDense[i], s[i], r, 1);
+                }
                 ratios[i][r] = s[i][0][r] / f[i][0][r];
             }
         }
@@ -127,31 +104,6 @@ public final class InferenceTimer {
                     timing(p.fast(), f[i], passes[i]), median(ratios[i]), ratios[i][0], ratios[i][repetitions - 1]));
         }
         return out;
-    }
-
-    /**
-     * Where the parts of a set of {@code count} images start (and, last, {@code count}): up to {@code slices} parts,
-     * each a whole number of {@code step} images but the last, which takes the remainder; one part where the set
-     * holds fewer than two steps.
-     */
-    static int[] sliceBounds(int count, int step, int slices) {
-        int steps = count / Math.max(1, step);
-        int m = Math.max(1, Math.min(slices, steps));
-        int[] bounds = new int[m + 1];
-        for (int j = 1; j < m; j++) {
-            bounds[j] = (int) ((long) j * steps / m) * step;
-        }
-        bounds[m] = count;
-        return bounds;
-    }
-
-    /**
-     * The part of a pairing cut into {@code parts} visited at turn {@code turn} of a round of {@code turns}, or -1
-     * where it has none: its parts spread evenly over the round.
-     */
-    static int partAt(int turn, int parts, int turns) {
-        int q = turn * parts / turns;
-        return turn == 0 || (turn - 1) * parts / turns != q ? q : -1;
     }
 
     /**
@@ -212,15 +164,15 @@ public final class InferenceTimer {
         return timing(form, t, 1);
     }
 
-    /** {@code passes} passes timed as one: wall added to t[0][r], CPU to t[1][r], in ms per pass. */
+    /** {@code passes} passes timed as one: wall into t[0][r], CPU into t[1][r], in ms per pass. */
     private void run(InferenceForm form, float[] x, int count, float[] out, double[][] t, int r, int passes) {
         long c0 = cpuClock.getAsLong();
         long t0 = wallClock.getAsLong();
         for (int k = 0; k < passes; k++) {
             form.forwardAll(x, count, out);
         }
-        t[0][r] += (wallClock.getAsLong() - t0) / 1e6 / passes;
-        t[1][r] += (cpuClock.getAsLong() - c0) / 1e6 / passes;
+        t[0][r] = (wallClock.getAsLong() - t0) / 1e6 / passes;
+        t[1][r] = (cpuClock.getAsLong() - c0) / 1e6 / passes;
     }
 
     /** Wall time of one pass, in ms. */

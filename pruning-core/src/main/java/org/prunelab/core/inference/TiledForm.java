@@ -60,11 +60,6 @@ public final class TiledForm implements InferenceForm {
     }
 
     @Override
-    public int imagesPerStep() {
-        return batchSize() * parts.size();
-    }
-
-    @Override
     public int inputs() {
         return parts.get(0).inputs();
     }

@@ -1,6 +1,5 @@
 package org.prunelab.core.inference;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.ArrayList;
@@ -117,37 +116,5 @@ class InferenceTimerTest {
         assertEquals(1, InferenceTimer.balancingPasses(0, 0));
         assertEquals(83, InferenceTimer.balancingPasses(500, 6));
         assertEquals(InferenceTimer.MAX_PASSES, InferenceTimer.balancingPasses(500, 0.01));
-    }
-
-    @Test
-    void slicedPassesVisitEveryPairingsPartsInTurnAndAddUpToWholePasses() {
-        InferenceTimer timer = new InferenceTimer(new TimingPolicy(0, 1, 2), () -> now, () -> now);
-        // two pairings over 40 images in steps of 10: each pass in two parts of 20, a part costing 1 or 2 ms
-        InferenceForm denseA = form("denseA", 2_000_000);
-        InferenceForm fastA = form("fastA", 1_000_000);
-        InferenceForm denseB = form("denseB", 2_000_000);
-        InferenceForm fastB = form("fastB", 1_000_000);
-        List<PairedTiming> t = timer.pairAll(List.of(new InferenceTimer.Pairing(denseA, fastA),
-                new InferenceTimer.Pairing(denseB, fastB)), new float[40], 40);
-        // forwardAll runs a part batch by batch (batch 10): 2 calls per part; the second part's order is reversed
-        assertEquals(List.of("denseA", "denseA", "fastA", "fastA", "denseB", "denseB", "fastB", "fastB",
-                "fastA", "fastA", "denseA", "denseA", "fastB", "fastB", "denseB", "denseB"), calls);
-        // a repetition is both parts: 4 calls of 2 ms for dense, of 1 ms for fast
-        assertEquals(8.0, t.get(0).dense().wallMedianMs(), 1e-9);
-        assertEquals(4.0, t.get(1).fast().wallMedianMs(), 1e-9);
-        assertEquals(2.0, t.get(1).speedup(), 1e-9);
-    }
-
-    @Test
-    void partsAreWholeStepsSpreadEvenlyOverARound() {
-        assertArrayEquals(new int[] {0, 2000, 4000, 6000, 8000, 10000}, InferenceTimer.sliceBounds(10000, 1000, 5));
-        assertArrayEquals(new int[] {0, 4000, 10000}, InferenceTimer.sliceBounds(10000, 4000, 5));
-        assertArrayEquals(new int[] {0, 1000}, InferenceTimer.sliceBounds(1000, 2000, 5));
-        assertArrayEquals(new int[] {0, 10000}, InferenceTimer.sliceBounds(10000, 1, 1));
-        // a pairing of 2 parts in a round of 5 turns: its parts at turns 0 and 3
-        assertEquals(List.of(0, -1, -1, 1, -1), java.util.stream.IntStream.range(0, 5)
-                .mapToObj(j -> InferenceTimer.partAt(j, 2, 5)).toList());
-        assertEquals(List.of(0, 1, 2), java.util.stream.IntStream.range(0, 3)
-                .mapToObj(j -> InferenceTimer.partAt(j, 3, 3)).toList());
     }
 }
