@@ -79,8 +79,10 @@ class FastFormExportTest {
                 print('maxdiff', float(np.abs(a - b).max()), json.loads(small['manifest.json'])['sizes'])
                 """, model.toString(), List.of(f.toString()));
         String[] lines = out.strip().split("\n");
-        assertTrue(lines[0].startsWith("kept 0 int32 10 0.0"), out);
-        assertTrue(lines[1].startsWith("kept 1 int32 6 0.0"), out);
+        // the compacted product sums the same nonzero terms as the full one, but numpy's BLAS may add them in
+        // another order (it did on a CI machine: 7e-9 in layer 1): equal within float rounding, not bit for bit
+        assertTrue(lines[0].startsWith("kept 0 int32 10 ") && Double.parseDouble(lines[0].split(" ")[4]) < 1e-5, out);
+        assertTrue(lines[1].startsWith("kept 1 int32 6 ") && Double.parseDouble(lines[1].split(" ")[4]) < 1e-5, out);
         assertTrue(lines[2].startsWith("maxdiff ") && Double.parseDouble(lines[2].split(" ")[1]) < 1e-5, out);
         assertTrue(lines[2].endsWith("[30, 10, 6, 10]"), out);
     }
