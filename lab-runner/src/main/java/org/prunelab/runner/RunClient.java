@@ -147,7 +147,8 @@ public final class RunClient implements AutoCloseable {
                     listener.trained(e);
                 }
                 case Topics.PRUNED_VARIANTS -> {
-                    PrunedVariantEvent e = Json.read(rec.value(), PrunedVariantEvent.class);
+                    // validated as the evaluator validates it: a record it dead-letters names no variant
+                    PrunedVariantEvent e = Json.read(rec.value(), PrunedVariantEvent.class).validate();
                     RunResults r = run(e.runId());
                     if (r.variantSeen(e)) {
                         listener.stored(e, r);

@@ -49,13 +49,10 @@ public final class RunResults {
         expected = e.expectedVariants();
     }
 
-    /**
-     * Counts a pruned-variants record; true the first time its variant is seen. A record the services dead-letter
-     * (no method, say) is counted but names no variant.
-     */
+    /** Counts a pruned-variants record; true the first time its variant is seen. */
     synchronized boolean variantSeen(org.prunelab.core.events.PrunedVariantEvent v) {
         variantRecords++;
-        return v.method() != null && variantsStored.add(v.key());
+        return variantsStored.add(v.key());
     }
 
     /** Variants stored so far (each once, whatever the repeats). */
