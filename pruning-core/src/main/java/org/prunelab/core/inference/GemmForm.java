@@ -76,11 +76,10 @@ public final class GemmForm extends FormShape {
         return java.util.Arrays.stream(skinny).anyMatch(java.util.Objects::isNull) ? blas.label() : "";
     }
 
-    /** The whole set with OpenBLAS at this form's thread count (a process-wide setting: forms set it as they run). */
+    /** OpenBLAS at this form's thread count: a process-wide setting, so forms set it as they run. */
     @Override
-    public void forwardAll(float[] x, int count, float[] out) {
+    public void prepare() {
         blas.threads(blasThreads);
-        super.forwardAll(x, count, out);
     }
 
     @Override

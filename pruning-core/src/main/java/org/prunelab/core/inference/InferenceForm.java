@@ -37,6 +37,14 @@ public interface InferenceForm {
 
     int classes();
 
+    /**
+     * Sets what this form needs of the process before its batches run, where that is process-wide and another form
+     * may have changed it (OpenBLAS's thread count). Called once per set, before {@link #forward} runs its batches,
+     * on any thread.
+     */
+    default void prepare() {
+    }
+
     /** Runs a whole set, batch by batch, and returns the softmax outputs [count, classes]. */
     default float[] forwardAll(float[] x, int count) {
         float[] out = new float[count * classes()];
@@ -45,6 +53,7 @@ public interface InferenceForm {
     }
 
     default void forwardAll(float[] x, int count, float[] out) {
+        prepare();
         for (int from = 0; from < count; from += batchSize()) {
             int rows = Math.min(batchSize(), count - from);
             forward(x, from * inputs(), rows, out, from * classes());

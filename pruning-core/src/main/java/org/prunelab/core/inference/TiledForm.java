@@ -6,13 +6,18 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
- * A form run by several threads at once over a set: each thread has its own instance (forms keep buffers) and a
- * contiguous share of the set's batches. This is how a form that computes on one thread (CSR, and the Java parts of
- * the others) uses more cores, and the alternative to OpenBLAS's own threads for the dense pass: the threads never
- * meet inside a batch, so there is no synchronisation per layer.
+ * A form run by several threads at once over a set: each thread has its own instance (forms keep buffers) and takes
+ * the set's next batch whenever it finishes one. This is how a form that computes on one thread (CSR, and the Java
+ * parts of the others) uses more cores, and the alternative to OpenBLAS's own threads for the dense pass: the threads
+ * never meet inside a batch, so there is no synchronisation per layer.
+ *
+ * <p>Batches are claimed as the threads go rather than split in fixed halves: on a machine whose other processes
+ * take a core now and then, a thread held up for a while leaves its remaining batches to the other instead of the
+ * whole pass waiting for it.
  */
 public final class TiledForm implements InferenceForm {
     /** Helper threads shared by every tiled form; idle ones end after a minute. */
@@ -76,16 +81,24 @@ public final class TiledForm implements InferenceForm {
     }
 
     @Override
+    public void prepare() {
+        parts.get(0).prepare();
+    }
+
+    @Override
     public void forwardAll(float[] x, int count, float[] out) {
         int batch = batchSize();
         int batches = (count + batch - 1) / batch;
-        int n = parts.size();
+        // each part computes on one thread: a form run before may have left OpenBLAS on more (measured: compacted
+        // networks on tiles after the dense pass on OpenBLAS's 2 threads ran 2-4 threads on 2 cores, up to 2x slower)
+        prepare();
+        AtomicInteger next = new AtomicInteger();
         List<Future<?>> helpers = new ArrayList<>();
-        for (int p = 1; p < n; p++) {
-            int part = p;
-            helpers.add(HELPERS.submit(() -> run(part, batches * part / n, batches * (part + 1) / n, x, count, out)));
+        for (int p = 1; p < parts.size(); p++) {
+            InferenceForm part = parts.get(p);
+            helpers.add(HELPERS.submit(() -> run(part, next, batches, x, count, out)));
         }
-        run(0, 0, batches / n, x, count, out);
+        run(parts.get(0), next, batches, x, count, out);
         for (Future<?> f : helpers) {
             try {
                 f.get();
@@ -98,10 +111,10 @@ public final class TiledForm implements InferenceForm {
         }
     }
 
-    private void run(int part, int fromBatch, int toBatch, float[] x, int count, float[] out) {
-        InferenceForm form = parts.get(part);
+    /** Runs {@code form} over the batches it claims from {@code next} until none is left. */
+    private void run(InferenceForm form, AtomicInteger next, int batches, float[] x, int count, float[] out) {
         int batch = batchSize();
-        for (int b = fromBatch; b < toBatch; b++) {
+        for (int b = next.getAndIncrement(); b < batches; b = next.getAndIncrement()) {
             int from = b * batch;
             int rows = Math.min(batch, count - from);
             form.forward(x, from * inputs(), rows, out, from * classes());

@@ -30,9 +30,18 @@ import org.bytedeco.openblas.global.openblas_nolapack;
  * kernels gave the one-thread dense test-set pass 520-620 ms against 490-790 ms (five alternating rounds of 8 passes
  * on an AMD EPYC with AVX-512): faster and steadier. Inference measures both ({@code DenseSetting}); training uses
  * {@link #standard()} (2.01 against 2.03 s per 12,000-image epoch there: alike).
+ *
+ * <p>OpenBLAS picks its kernels for the CPU when it loads, unless {@code OPENBLAS_CORETYPE} names a family. Where the
+ * environment names one, the shipped build is loaded a second time without it, as one more candidate: an AMD EPYC
+ * with AVX-512 of this project's kind carried {@code OPENBLAS_CORETYPE=Haswell} in its environment, and the
+ * one-thread dense test-set pass took 475 ms on the Haswell kernels the variable forced and 249 ms on the Cooperlake
+ * kernels the build chose for the CPU (ND4J's 0.3.19 left to itself chose Barcelona's there: 1,087 ms, so it keeps
+ * the environment's choice).
  */
 public final class Blas {
     private static final int ROW_MAJOR = 101;
+    /** The environment variable that makes OpenBLAS use one kernel family instead of the CPU's. */
+    private static final String CORETYPE = "OPENBLAS_CORETYPE";
     private static final int NO_TRANS = 111;
     private static final int TRANS = 112;
     /** The newer build's libraries, in the order they must be present beside each other. */
@@ -155,17 +164,72 @@ public final class Blas {
                             + e.getMessage());
                 }
             } else {
+                Path shipped = null;
                 try {
-                    all.add(new Blas(extractShipped()));
+                    shipped = extractShipped();
+                    all.add(new Blas(shipped));
                 } catch (IOException | RuntimeException | LinkageError e) {
                     why.add("shipped: " + e.getClass().getSimpleName() + ": " + e.getMessage());
                 }
                 if (bundled != null) {
                     all.add(bundled);
                 }
+                String forced = System.getenv(CORETYPE);
+                if (shipped != null && forced != null && !forced.isBlank()) {
+                    try {
+                        Blas detected = loadDetected(shipped);
+                        if (!detected.label().equals(all.get(0).label())) {
+                            all.add(detected);
+                        }
+                    } catch (IOException | RuntimeException | LinkageError e) {
+                        // the forced kernels remain candidates; say why the CPU's are not
+                        System.getLogger(Blas.class.getName()).log(System.Logger.Level.WARNING, "OpenBLAS without "
+                                + CORETYPE + "=" + forced + " could not be loaded: " + e);
+                    }
+                }
             }
             ALL = List.copyOf(all);
             WHY = String.join("; ", why);
+        }
+
+        /**
+         * The shipped build loaded again with {@code OPENBLAS_CORETYPE} unset while it loads, so that it picks its
+         * kernels for this CPU: from a copy of its library (the same file would return the instance already loaded),
+         * the variable restored at once. OpenBLAS reads it only when it loads.
+         */
+        private static Blas loadDetected(Path shipped) throws IOException {
+            Path copy = shipped.resolveSibling("libopenblas-detected.so.0");
+            if (!Files.isRegularFile(copy) || Files.size(copy) != Files.size(shipped)) {
+                Path part = Files.createTempFile(shipped.getParent(), "libopenblas-detected", ".part");
+                Files.copy(shipped, part, StandardCopyOption.REPLACE_EXISTING);
+                Files.move(part, copy, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            }
+            String forced = System.getenv(CORETYPE);
+            Linker linker = Linker.nativeLinker();
+            MethodHandle unsetenv = linker.downcallHandle(linker.defaultLookup().find("unsetenv").orElseThrow(),
+                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+            MethodHandle setenv = linker.downcallHandle(linker.defaultLookup().find("setenv").orElseThrow(),
+                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS,
+                            ValueLayout.JAVA_INT));
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment name = arena.allocateFrom(CORETYPE);
+                int unset = (int) unsetenv.invokeExact(name);
+                if (unset != 0) {
+                    throw new IllegalStateException("unsetenv(" + CORETYPE + ") failed");
+                }
+                try {
+                    return new Blas(copy);
+                } finally {
+                    int set = (int) setenv.invokeExact(name, arena.allocateFrom(forced), 1);
+                    if (set != 0) {
+                        throw new IllegalStateException("setenv(" + CORETYPE + ") failed");
+                    }
+                }
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Throwable e) {
+                throw new IllegalStateException(e);
+            }
         }
 
         /** The shipped build's libraries in a directory of their own (written once, atomically), its gemm's path. */
