@@ -23,8 +23,20 @@ public interface EvaluatorConfig {
     /** Passes over the test set before timing starts; unset: {@link TimingPolicy#STUDY}'s. */
     Optional<Integer> warmups();
 
-    /** Timed passes over the test set, the median reported; unset: {@link TimingPolicy#STUDY}'s. */
+    /** Timed passes over the test set at least, the median reported; unset: {@link TimingPolicy#STUDY}'s. */
     Optional<Integer> repetitions();
+
+    /**
+     * Timed passes at most, where the medians are not yet known within {@link #precision()}; unset:
+     * {@link TimingPolicy#STUDY}'s (or {@link #repetitions()}, if that is more).
+     */
+    Optional<Integer> maxRepetitions();
+
+    /**
+     * Paired timing stops adding passes once every median is known within this fraction of itself (0: never early);
+     * unset: {@link TimingPolicy#STUDY}'s.
+     */
+    Optional<Double> precision();
 
     /**
      * Thread counts every variant is timed at, dense and fast form alike (each form uses them its fastest way: batch

@@ -145,10 +145,10 @@ public class EvaluationService {
         // the form's shape and weights, counted once (for the compacted form: one compaction of the network)
         List<LayerCost> costs = form.costs(mlp);
         Mlp compacted = form.batched() ? CompactedNetwork.compact(mlp) : null;
-        TimingPolicy policy = TimingPolicy.STUDY.with(config.warmups(), config.repetitions());
+        TimingPolicy policy = TimingPolicy.STUDY.with(config.warmups(), config.repetitions(),
+                config.maxRepetitions(), config.precision());
         // the check's passes below run both forms over the same images before each timing: the first warm-up
-        InferenceTimer timer = new InferenceTimer(timed == test.count() && policy.warmups() > 0
-                ? new TimingPolicy(policy.warmups() - 1, policy.repetitions()) : policy);
+        InferenceTimer timer = new InferenceTimer(timed == test.count() ? policy.oneWarmupFewer() : policy);
         Evaluation eval = null;
         double diff = 0;
         List<PairedTiming> timings = new ArrayList<>();

@@ -34,7 +34,7 @@ import org.prunelab.core.training.NativeThreads;
  * asked for (1 and 2 by default). The dense baseline at a thread count is the fastest of: the fastest
  * {@link DenseSetting} (batch size; above one thread, batch tiles or OpenBLAS's own threads) on each OpenBLAS build,
  * and at one thread ND4J's gemm and DL4J's output() at their fastest batch. Each fast form is timed in pairs with it, as the evaluator
- * does ({@link InferenceTimer#pairAll}, all of a thread count's pairings round by round): the speed-up is the median pair ratio, the pairs' range its interval. Each
+ * does ({@link InferenceTimer#pairAll}, all of a thread count's pairings round by round): the speed-up is the median pair ratio, with its 95 % interval. Each
  * form's achieved GFLOP/s (its own multiply-adds x 2 / time) stands beside dense's.
  */
 public final class InferenceBenchmark {
@@ -63,8 +63,14 @@ public final class InferenceBenchmark {
         List<Integer> threadCounts = Arrays.stream(a.get("threads", "1,2").split(",")).map(String::trim)
                 .map(Integer::parseInt).toList();
         NativeThreads.configure(1, 1);
-        TimingPolicy policy = new TimingPolicy(a.getInt("warmups", TimingPolicy.STUDY.warmups()),
-                a.getInt("repetitions", TimingPolicy.STUDY.repetitions()));
+        // the evaluator's policy: at least 7 pairs, more until the medians are known within its precision;
+        // --repetitions N alone: exactly N
+        TimingPolicy policy = TimingPolicy.STUDY.with(
+                a.has("warmups") ? java.util.Optional.of(a.getInt("warmups", 0)) : java.util.Optional.empty(),
+                a.has("repetitions") ? java.util.Optional.of(a.getInt("repetitions", 0)) : java.util.Optional.empty(),
+                a.has("max-repetitions") ? java.util.Optional.of(a.getInt("max-repetitions", 0))
+                        : java.util.Optional.empty(),
+                a.has("precision") ? java.util.Optional.of(a.getDouble("precision", 0)) : java.util.Optional.empty());
         InferenceTimer timer = new InferenceTimer(policy);
         Datasets datasets = new Datasets(Path.of(a.get("data", "data")));
         LabeledImages test = datasets.test(a.get("dataset", "mnist"));
@@ -86,8 +92,9 @@ public final class InferenceBenchmark {
         String cpu = cpuModel();
         String builds = Blas.builds().stream().map(Blas::label).collect(java.util.stream.Collectors.joining(", "));
         System.out.printf(Locale.ROOT, "model: %s%ncpu: %s (OpenBLAS builds: %s)%n%d test images; each fast form timed "
-                + "in %d pairs with the fastest dense form after %d warm-up(s)%n", source, cpu, builds, n,
-                policy.repetitions(), policy.warmups());
+                + "in %d to %d pairs with the fastest dense form after %d warm-up(s), until every median is known "
+                + "within %.1f %%%n", source, cpu, builds, n, policy.repetitions(), policy.maxRepetitions(),
+                policy.warmups(), 100 * policy.precision());
         List<Row> rows = new ArrayList<>();
         List<Baseline> baselines = new ArrayList<>();
         double fullFlops = flops(model);
@@ -158,16 +165,16 @@ public final class InferenceBenchmark {
                         csr.speedup(), range(csr), row.csrGflops(), cmp.fast().wallMedianMs(), cmp.speedup(),
                         range(cmp), row.compactGflops(), bound);
             }
-            System.out.printf(Locale.ROOT, "dense GF/s at %d thread(s): %.1f%n", threads,
+            System.out.printf(Locale.ROOT, "dense GF/s at %d thread(s): %.1f; %d pairs per form%n", threads,
                     rows.stream().filter(r -> r.threads() == threads).mapToDouble(Row::denseGflops).average()
-                            .orElse(0));
+                            .orElse(0), timed.get(0).dense().repetitions());
         }
         Path json = Path.of(a.get("json", "runs/benchmark.json"));
         Files.createDirectories(json.toAbsolutePath().getParent());
         Files.writeString(json, Json.pretty(new Report(source, cpu, builds, n, threadCounts,
                 policy.warmups(), policy.repetitions(), baselines, rows)));
         System.out.printf("%nms for the whole test set; dense = the fastest dense form at that thread count (median "
-                + "of its passes in both pairings); x = median of the pair ratios dense / form, (pairs) their range; "
+                + "of its passes in both pairings); x = median of the pair ratios dense / form, (pairs) its 95 % interval; "
                 + "GF/s = the form's own multiply-adds x 2 per second; cmp/bound = compact time / (its FLOP share x "
                 + "dense) from the pairs' median ratio, target <= 1.3%nwritten %s%n", json);
     }

@@ -9,9 +9,10 @@ package org.prunelab.core.inference;
  *                    says which)
  * @param fast        the fast form's timing
  * @param speedup     median of the pairs' ratios dense / fast
- * @param speedupLow  the smallest pair ratio: with n pairs, [low, high] holds the median ratio with probability
- *                    1 - 2 / 2^n (98.4 % at the study's 7 repetitions), whatever the noise's distribution
- * @param speedupHigh the largest pair ratio
+ * @param speedupLow  the k-th smallest pair ratio: with n pairs, [low, high] holds the median ratio with probability
+ *                    at least 95 % whatever the noise's distribution (k = 0, the smallest and largest, for 7 pairs:
+ *                    98.4 %; see {@code InferenceTimer.medianIntervalRank})
+ * @param speedupHigh the k-th largest pair ratio
  */
 public record PairedTiming(int threads, Timing dense, Timing fast, double speedup, double speedupLow,
                            double speedupHigh) {

@@ -4,12 +4,22 @@ package org.prunelab.core.inference;
  * How often a form is run before and while it is timed: the one home of these numbers for the evaluator, the
  * benchmark and the runner.
  *
- * @param warmups     passes over the set before timing starts (JIT, caches)
- * @param repetitions timed passes; the median is reported
+ * <p>Paired timing ({@link InferenceTimer#pairAll}) runs at least {@code repetitions} pairs, then more rounds until
+ * every form's median pass time is known within {@code precision} (a distribution-free interval of the median holding
+ * it with probability at least 95 %, its half-width over the median), or {@code maxRepetitions} pairs have run. The
+ * noise differs by machine and thread count: on a 2-core EPYC of this project's kind, with the pipeline's other
+ * services idle beside it, one dense pass varied about 3 % at 1 thread and 7 % at 2, and medians of 7 pairs of one
+ * computation spread 5.7 % and 11.7 % within a run. A fixed count enough for 2 threads would waste minutes at 1.
+ *
+ * @param warmups        passes over the set before timing starts (JIT, caches)
+ * @param repetitions    timed passes (pairs) at least; the median is reported
+ * @param maxRepetitions timed passes (pairs) at most
+ * @param precision      the relative half-width of the medians' intervals that ends paired timing early; 0: always
+ *                       {@code maxRepetitions}
  */
-public record TimingPolicy(int warmups, int repetitions) {
-    /** The study's: 2 warm-ups, median of 7. */
-    public static final TimingPolicy STUDY = new TimingPolicy(2, 7);
+public record TimingPolicy(int warmups, int repetitions, int maxRepetitions, double precision) {
+    /** The study's: 2 warm-ups, at least 7 pairs, more until the medians are known within 2.5 %, at most 41. */
+    public static final TimingPolicy STUDY = new TimingPolicy(2, 7, 41, 0.025);
     /** bin/run --quick: enough to rank the forms in a few minutes. */
     public static final TimingPolicy QUICK = new TimingPolicy(1, 3);
 
@@ -18,10 +28,39 @@ public record TimingPolicy(int warmups, int repetitions) {
             throw new IllegalArgumentException("need warmups >= 0 and repetitions >= 1, got " + warmups + " and "
                     + repetitions);
         }
+        if (maxRepetitions < repetitions) {
+            throw new IllegalArgumentException("the most repetitions (" + maxRepetitions + ") must be at least the "
+                    + "fewest (" + repetitions + ")");
+        }
+        if (!(precision >= 0 && precision < 1)) {
+            throw new IllegalArgumentException("precision is a fraction of the median in [0, 1), got " + precision);
+        }
     }
 
-    /** This policy with the given values where present. */
+    /** Exactly {@code repetitions} timed passes. */
+    public TimingPolicy(int warmups, int repetitions) {
+        this(warmups, repetitions, repetitions, 0);
+    }
+
+    /**
+     * This policy with the given values where present. Repetitions given without a most are an exact count, as they
+     * were before timing went on past them.
+     */
+    public TimingPolicy with(java.util.Optional<Integer> warmups, java.util.Optional<Integer> repetitions,
+                             java.util.Optional<Integer> maxRepetitions, java.util.Optional<Double> precision) {
+        int fewest = repetitions.orElse(this.repetitions);
+        return new TimingPolicy(warmups.orElse(this.warmups), fewest,
+                maxRepetitions.orElse(repetitions.isPresent() ? fewest : this.maxRepetitions),
+                precision.orElse(this.precision));
+    }
+
+    /** This policy with the given values where present, the rest unchanged. */
     public TimingPolicy with(java.util.Optional<Integer> warmups, java.util.Optional<Integer> repetitions) {
-        return new TimingPolicy(warmups.orElse(this.warmups), repetitions.orElse(this.repetitions));
+        return with(warmups, repetitions, java.util.Optional.empty(), java.util.Optional.empty());
+    }
+
+    /** The same policy with one warm-up fewer (where a check's passes have already warmed the forms up). */
+    public TimingPolicy oneWarmupFewer() {
+        return new TimingPolicy(Math.max(0, warmups - 1), repetitions, maxRepetitions, precision);
     }
 }

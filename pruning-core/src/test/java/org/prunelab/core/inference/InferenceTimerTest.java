@@ -110,6 +110,55 @@ class InferenceTimerTest {
     }
 
     @Test
+    void pairedTimingGoesOnUntilTheMediansAreKnownWithinThePrecision() {
+        // at least 3 pairs, at most 9, until every median's interval is within 5 % of it
+        InferenceTimer timer = new InferenceTimer(new TimingPolicy(0, 3, 9, 0.05), () -> now, () -> now);
+        // dense 100 ms with one 150 ms pass among the first three; fast steady at 50 ms
+        InferenceForm dense = form("dense", 100_000_000, 150_000_000, 100_000_000, 100_000_000);
+        InferenceForm fast = form("csr", 50_000_000);
+        PairedTiming p = timer.pair(dense, fast, new float[10], 10);
+        // 3 pairs: dense's interval is [min, max] = [100, 150], a half-width of 25 % of its median 100; from 7 pairs
+        // the interval still runs from the smallest to the largest (k = 0 up to 8 values), so all 9 are run
+        assertEquals(9, p.dense().repetitions());
+        assertEquals(100.0, p.dense().wallMedianMs(), 1e-9);
+        assertEquals(150.0, p.dense().wallMaxMs(), 1e-9);
+
+        calls.clear();
+        InferenceForm steadyDense = form("dense", 100_000_000);
+        InferenceForm steadyFast = form("csr", 50_000_000);
+        PairedTiming steady = timer.pair(steadyDense, steadyFast, new float[10], 10);
+        // steady forms: known exactly after the fewest pairs
+        assertEquals(3, steady.dense().repetitions());
+        assertEquals(6, calls.size());
+        assertEquals(2.0, steady.speedup(), 1e-9);
+    }
+
+    @Test
+    void theMedianIntervalRankHoldsTheMedianWithAtLeast95Percent() {
+        // the k-th smallest and largest of n: coverage 1 - 2 P(Binomial(n, 1/2) <= k)
+        assertEquals(0, InferenceTimer.medianIntervalRank(3)); // even min-max holds it only 75 % of the time
+        assertEquals(0, InferenceTimer.medianIntervalRank(7)); // 98.4 %
+        assertEquals(0, InferenceTimer.medianIntervalRank(8)); // 99.2 %; k = 1 would be 93.0 %
+        assertEquals(1, InferenceTimer.medianIntervalRank(9)); // 96.1 %
+        assertEquals(3, InferenceTimer.medianIntervalRank(15)); // 96.5 %
+        assertEquals(13, InferenceTimer.medianIntervalRank(41)); // 97.2 %
+        assertEquals(0.25, InferenceTimer.relativeHalfWidth(new double[] {100, 150, 100}, 3), 1e-12);
+    }
+
+    @Test
+    void repetitionsGivenAloneAreAnExactCount() {
+        TimingPolicy fixed = TimingPolicy.STUDY.with(java.util.Optional.empty(), java.util.Optional.of(2));
+        assertEquals(2, fixed.repetitions());
+        assertEquals(2, fixed.maxRepetitions());
+        TimingPolicy study = TimingPolicy.STUDY.with(java.util.Optional.empty(), java.util.Optional.empty());
+        assertEquals(TimingPolicy.STUDY, study);
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new TimingPolicy(1, 7, 5, 0.02));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new TimingPolicy(1, 7, 9, 1.5));
+    }
+
+    @Test
     void balancingPassesFollowTheRatioOfTheWarmUpsWithinLimits() {
         assertEquals(1, InferenceTimer.balancingPasses(500, 600));
         assertEquals(1, InferenceTimer.balancingPasses(500, 0));
