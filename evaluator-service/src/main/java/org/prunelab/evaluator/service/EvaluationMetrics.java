@@ -69,10 +69,10 @@ public class EvaluationMetrics {
             String[] at = with(tags, "threads", Integer.toString(p.threads()));
             gauges.set(run, "pruning_speedup_ratio", "Median over timed pairs of dense time / fast form time",
                     p.speedup(), at);
-            gauges.set(run, "pruning_speedup_low_ratio", "Smallest pair ratio dense / fast: the speed-up's lower "
-                    + "bound", p.speedupAtLeast(), at);
-            gauges.set(run, "pruning_speedup_high_ratio", "Largest pair ratio dense / fast: the speed-up's upper "
-                    + "bound", p.speedupAtMost(), at);
+            gauges.set(run, "pruning_speedup_low_ratio", "Lower end of the speed-up's 95 % interval (pair ratios "
+                    + "dense / fast)", p.speedupAtLeast(), at);
+            gauges.set(run, "pruning_speedup_high_ratio", "Upper end of the speed-up's 95 % interval (pair ratios "
+                    + "dense / fast)", p.speedupAtMost(), at);
             timing(run, at, p.dense());
             timing(run, at, p.fast());
         }

@@ -56,7 +56,7 @@ public final class Conclusions {
 
     /**
      * The smallest percentage from which the fast form's speed-up at {@code threads} exceeds {@code over} at every
-     * higher one. It is the speed-up's lower bound that must exceed it (every timed pair faster), so that a win
+     * higher one. It is the speed-up's lower bound that must exceed it (its 95 % interval above), so that a win
      * inside the timing's own spread is not called one.
      */
     static double fastFormWinsFrom(List<EvaluationEvent> rows, Method method, int threads, double over) {
@@ -190,7 +190,7 @@ public final class Conclusions {
                         : " (one-shot)", String.join(", ", gaps)));
     }
 
-    /** Where the method's fast form beats dense at {@code threads}, judged by every timed pair. */
+    /** Where the method's fast form beats dense at {@code threads}, judged by the speed-up's interval. */
     private static java.util.Optional<String> speed(List<EvaluationEvent> rows, Method method, int threads) {
         List<EvaluationEvent> m = timedAt(byMethod(rows, method), threads);
         if (m.isEmpty()) {
@@ -204,14 +204,14 @@ public final class Conclusions {
         double clearly = Double.isNaN(noise) ? Double.NaN : fastFormWinsFrom(rows, method, threads, noise);
         PairedTiming last = m.get(m.size() - 1).timing(threads).orElseThrow();
         if (Double.isNaN(wins)) {
-            return java.util.Optional.of(String.format(Locale.ROOT, "%s%s does not beat dense in every timed pair at "
-                    + "the largest percentage of this run (%.2fx, pairs %.2f-%.2fx at %s %%).", on, form,
+            return java.util.Optional.of(String.format(Locale.ROOT, "%s%s does not beat dense with its 95 %% interval "
+                    + "above 1 at the largest percentage of this run (%.2fx, interval %.2f-%.2fx at %s %%).", on, form,
                     last.speedup(), last.speedupAtLeast(), last.speedupAtMost(),
                     Percentage.label(m.get(m.size() - 1).percentage())));
         }
         PairedTiming there = at(m, wins).timing(threads).orElseThrow();
         return java.util.Optional.of(String.format(Locale.ROOT,
-                "%s%s beats dense from %s %% on (%.2fx there, every timed pair at least %.2fx; %.2fx at %s %%)%s.",
+                "%s%s beats dense from %s %% on (%.2fx there, 95 %% interval from %.2fx; %.2fx at %s %%)%s.",
                 on, form, Percentage.label(wins), there.speedup(), there.speedupAtLeast(), last.speedup(),
                 Percentage.label(m.get(m.size() - 1).percentage()), Double.isNaN(noise) || clearly == wins ? ""
                         : Double.isNaN(clearly) ? String.format(Locale.ROOT,

@@ -174,7 +174,7 @@ public final class InferenceBenchmark {
         Files.writeString(json, Json.pretty(new Report(source, cpu, builds, n, threadCounts,
                 policy.warmups(), policy.repetitions(), baselines, rows)));
         System.out.printf("%nms for the whole test set; dense = the fastest dense form at that thread count (median "
-                + "of its passes in both pairings); x = median of the pair ratios dense / form, (pairs) its 95 % interval; "
+                + "of its passes in both pairings); x = median of the pair ratios dense / form, (pairs) its 95 %% interval; "
                 + "GF/s = the form's own multiply-adds x 2 per second; cmp/bound = compact time / (its FLOP share x "
                 + "dense) from the pairs' median ratio, target <= 1.3%nwritten %s%n", json);
     }

@@ -97,13 +97,13 @@ class ConclusionsTest {
                 row(Method.WEIGHT, 50, 0.98, 1.3, 0.9, 1.6), row(Method.WEIGHT, 80, 0.98, 1.5, 1.2, 1.8),
                 row(Method.WEIGHT, 99, 0.98, 9.0, 8.0, 10.0));
         assertEquals(80, Conclusions.fastFormWinsFrom(rows, Method.WEIGHT));
-        assertEquals("On 1 thread, the CSR sparse form beats dense from 80 % on (1.50x there, every timed pair at "
-                + "least 1.20x; 9.00x at 99 %).", Conclusions.sentences(rows).get(1));
+        assertEquals("On 1 thread, the CSR sparse form beats dense from 80 % on (1.50x there, 95 % interval "
+                + "from 1.20x; 9.00x at 99 %).", Conclusions.sentences(rows).get(1));
         // nowhere above 1 in every pair: said so, with the largest percentage's figures
         List<EvaluationEvent> never = List.of(row(Method.WEIGHT, 0, 0.98, 0.8, 0.7, 0.9),
                 row(Method.WEIGHT, 99, 0.98, 1.1, 0.95, 1.3));
-        assertEquals("On 1 thread, the CSR sparse form does not beat dense in every timed pair at the largest "
-                + "percentage of this run (1.10x, pairs 0.95-1.30x at 99 %).", Conclusions.sentences(never).get(1));
+        assertEquals("On 1 thread, the CSR sparse form does not beat dense with its 95 % interval above 1 at "
+                + "the largest percentage of this run (1.10x, interval 0.95-1.30x at 99 %).", Conclusions.sentences(never).get(1));
     }
 
     @Test
@@ -126,8 +126,8 @@ class ConclusionsTest {
     void sentencesQuoteTheNumbers() {
         List<String> s = Conclusions.sentences(rows);
         assertEquals("Weight pruning stays within 1 point of the unpruned accuracy (0.9800) up to 80 %.", s.get(0));
-        assertEquals("On 1 thread, the CSR sparse form beats dense from 80 % on (1.50x there, every timed pair at "
-                + "least 1.50x; 30.00x at 99 %).", s.get(1));
+        assertEquals("On 1 thread, the CSR sparse form beats dense from 80 % on (1.50x there, 95 % interval "
+                + "from 1.50x; 30.00x at 99 %).", s.get(1));
         assertEquals("Neuron pruning stays within 1 point of the unpruned accuracy (0.9800) up to 0 %.", s.get(2));
     }
 
@@ -143,12 +143,12 @@ class ConclusionsTest {
                 + "3 percentages (the largest: 90 %); at 90 % from scratch reaches 0.9750.", s.get(4));
         assertTrue(s.get(5).contains("range from 0.80x to 1.30x"), s.get(5));
         // weight: 1.5x from 80 % is beyond 1.30x; neuron: 2.5x from 50 % too, so no second clause there
-        assertEquals("On 1 thread, the CSR sparse form beats dense from 80 % on (1.50x there, every timed pair at "
-                + "least 1.50x; 30.00x at 99 %).", s.get(1));
+        assertEquals("On 1 thread, the CSR sparse form beats dense from 80 % on (1.50x there, 95 % interval "
+                + "from 1.50x; 30.00x at 99 %).", s.get(1));
         assertEquals(50, Conclusions.fastFormWinsFrom(withScratch, Method.NEURON, 1, 1.3));
         withScratch.add(row(Method.SCRATCH, 95, 0.9, 2.0)); // noise up to 2.0x: weight clearly wins only from 90 % (4.0x)
-        assertEquals("On 1 thread, the CSR sparse form beats dense from 80 % on (1.50x there, every timed pair at "
-                + "least 1.50x; 30.00x at 99 %); by more than the timing noise (2.00x) from 90 % on.",
+        assertEquals("On 1 thread, the CSR sparse form beats dense from 80 % on (1.50x there, 95 % interval "
+                + "from 1.50x; 30.00x at 99 %); by more than the timing noise (2.00x) from 90 % on.",
                 Conclusions.sentences(withScratch).get(1));
         assertEquals(4, Conclusions.sentences(rows).size(), "no from-scratch sentences without from-scratch rows");
     }
