@@ -8,8 +8,8 @@ package org.prunelab.core.inference;
  * every form's median pass time is known within {@code precision} (a distribution-free interval of the median holding
  * it with probability at least 95 %, its half-width over the median), or {@code maxRepetitions} pairs have run. The
  * noise differs by machine and thread count: on a 2-core EPYC of this project's kind, with the pipeline's other
- * services idle beside it, one dense pass varied about 3 % at 1 thread and 7 % at 2, and medians of 7 pairs of one
- * computation spread 5.7 % and 11.7 % within a run. A fixed count enough for 2 threads would waste minutes at 1.
+ * services idle beside it, the dense medians of one computation over a run's 20 variants spread 5.7 % at 1 thread and
+ * 11.7 % at 2 with 7 pairs each, and 4.6 % and 4.2 % with this policy (every variant reached the most, 41 pairs).
  *
  * @param warmups        passes over the set before timing starts (JIT, caches)
  * @param repetitions    timed passes (pairs) at least; the median is reported

@@ -34,7 +34,7 @@ import org.bytedeco.openblas.global.openblas_nolapack;
  * <p>OpenBLAS picks its kernels for the CPU when it loads, unless {@code OPENBLAS_CORETYPE} names a family. Where the
  * environment names one, the shipped build is loaded a second time without it, as one more candidate: an AMD EPYC
  * with AVX-512 of this project's kind carried {@code OPENBLAS_CORETYPE=Haswell} in its environment, and the
- * one-thread dense test-set pass took 475 ms on the Haswell kernels the variable forced and 249 ms on the Cooperlake
+ * one-thread dense test-set pass took 462-475 ms on the Haswell kernels the variable forced and 249 ms on the Cooperlake
  * kernels the build chose for the CPU (ND4J's 0.3.19 left to itself chose Barcelona's there: 1,087 ms, so it keeps
  * the environment's choice).
  */
