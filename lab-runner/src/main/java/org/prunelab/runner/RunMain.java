@@ -155,11 +155,11 @@ public final class RunMain {
         boolean lottery = request.lottery() != null;
         // the lottery's question is accuracy: its many networks are timed once each, at one thread
         env.put("LAB_TIMING_WARMUPS", Integer.toString(a.getInt("warmups", lottery ? 0 : timing.warmups())));
-        env.put("LAB_TIMING_REPETITIONS", Integer.toString(a.getInt("repetitions", lottery ? 1
-                : timing.repetitions())));
+        int repetitions = a.getInt("repetitions", lottery ? 1 : timing.repetitions());
+        env.put("LAB_TIMING_REPETITIONS", Integer.toString(repetitions));
         // --repetitions N (and the lottery's single pass): exactly N; else the policy's fewest to most
-        env.put("LAB_TIMING_MAX_REPETITIONS", Integer.toString(a.has("repetitions") || lottery
-                ? a.getInt("repetitions", 1) : timing.maxRepetitions()));
+        env.put("LAB_TIMING_MAX_REPETITIONS", Integer.toString(a.has("repetitions") || lottery ? repetitions
+                : timing.maxRepetitions()));
         env.put("LAB_TIMING_PRECISION", Double.toString(timing.precision()));
         if (lottery && System.getenv("LAB_TIMING_THREADS") == null) {
             env.put("LAB_TIMING_THREADS", "1");

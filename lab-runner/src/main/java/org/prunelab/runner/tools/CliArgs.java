@@ -33,6 +33,16 @@ public final class CliArgs {
         return has(name) ? Integer.parseInt(values.get(name)) : fallback;
     }
 
+    /** The integer given for {@code name}, or empty where none was. */
+    public java.util.Optional<Integer> optionalInt(String name) {
+        return has(name) ? java.util.Optional.of(getInt(name, 0)) : java.util.Optional.empty();
+    }
+
+    /** The number given for {@code name}, or empty where none was. */
+    public java.util.Optional<Double> optionalDouble(String name) {
+        return has(name) ? java.util.Optional.of(getDouble(name, 0)) : java.util.Optional.empty();
+    }
+
     public long getLong(String name, long fallback) {
         return has(name) ? Long.parseLong(values.get(name)) : fallback;
     }

@@ -33,9 +33,10 @@ import org.prunelab.core.training.NativeThreads;
  * weight-pruned model and the compacted neuron-pruned model, at each sparsity, all in one run, at each thread count
  * asked for (1 and 2 by default). The dense baseline at a thread count is the fastest of: the fastest
  * {@link DenseSetting} (batch size; above one thread, batch tiles or OpenBLAS's own threads) on each OpenBLAS build,
- * and at one thread ND4J's gemm and DL4J's output() at their fastest batch. Each fast form is timed in pairs with it, as the evaluator
- * does ({@link InferenceTimer#pairAll}, all of a thread count's pairings round by round): the speed-up is the median pair ratio, with its 95 % interval. Each
- * form's achieved GFLOP/s (its own multiply-adds x 2 / time) stands beside dense's.
+ * and at one thread ND4J's gemm and DL4J's output() at their fastest batch. Each fast form is timed in pairs with it,
+ * as the evaluator does ({@link InferenceTimer#pairAll}, all of a thread count's pairings round by round): the
+ * speed-up is the median pair ratio, with its 95 % interval. Each form's achieved GFLOP/s (its own multiply-adds x 2 /
+ * time) stands beside dense's.
  */
 public final class InferenceBenchmark {
     static final double[] PERCENTAGES = {0, 50, 70, 90, 95, 97, 99};
@@ -65,12 +66,8 @@ public final class InferenceBenchmark {
         NativeThreads.configure(1, 1);
         // the evaluator's policy: at least 7 pairs, more until the medians are known within its precision;
         // --repetitions N alone: exactly N
-        TimingPolicy policy = TimingPolicy.STUDY.with(
-                a.has("warmups") ? java.util.Optional.of(a.getInt("warmups", 0)) : java.util.Optional.empty(),
-                a.has("repetitions") ? java.util.Optional.of(a.getInt("repetitions", 0)) : java.util.Optional.empty(),
-                a.has("max-repetitions") ? java.util.Optional.of(a.getInt("max-repetitions", 0))
-                        : java.util.Optional.empty(),
-                a.has("precision") ? java.util.Optional.of(a.getDouble("precision", 0)) : java.util.Optional.empty());
+        TimingPolicy policy = TimingPolicy.STUDY.with(a.optionalInt("warmups"), a.optionalInt("repetitions"),
+                a.optionalInt("max-repetitions"), a.optionalDouble("precision"));
         InferenceTimer timer = new InferenceTimer(policy);
         Datasets datasets = new Datasets(Path.of(a.get("data", "data")));
         LabeledImages test = datasets.test(a.get("dataset", "mnist"));
@@ -174,7 +171,8 @@ public final class InferenceBenchmark {
         Files.writeString(json, Json.pretty(new Report(source, cpu, builds, n, threadCounts,
                 policy.warmups(), policy.repetitions(), baselines, rows)));
         System.out.printf("%nms for the whole test set; dense = the fastest dense form at that thread count (median "
-                + "of its passes in both pairings); x = median of the pair ratios dense / form, (pairs) its 95 %% interval; "
+                + "of its passes in both pairings); x = median of the pair ratios dense / form, (pairs) its 95 %% "
+                + "interval; "
                 + "GF/s = the form's own multiply-adds x 2 per second; cmp/bound = compact time / (its FLOP share x "
                 + "dense) from the pairs' median ratio, target <= 1.3%nwritten %s%n", json);
     }

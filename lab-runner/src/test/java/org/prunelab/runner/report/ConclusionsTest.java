@@ -103,7 +103,8 @@ class ConclusionsTest {
         List<EvaluationEvent> never = List.of(row(Method.WEIGHT, 0, 0.98, 0.8, 0.7, 0.9),
                 row(Method.WEIGHT, 99, 0.98, 1.1, 0.95, 1.3));
         assertEquals("On 1 thread, the CSR sparse form does not beat dense with its 95 % interval above 1 at "
-                + "the largest percentage of this run (1.10x, interval 0.95-1.30x at 99 %).", Conclusions.sentences(never).get(1));
+                + "the largest percentage of this run (1.10x, interval 0.95-1.30x at 99 %).",
+                Conclusions.sentences(never).get(1));
     }
 
     @Test

@@ -58,10 +58,11 @@ public final class InferenceTimer {
     /**
      * Times several pairings together, round by round: each round runs every pairing's pair once (dense-fast in even
      * rounds, fast-dense in odd ones), for the policy's fewest rounds and then until every form's median is known
-     * within its precision ({@link TimingPolicy}), at most its most rounds. A pairing's repetitions are then spread over the whole block instead of a few
-     * seconds of it, so that the machine's slow drift (minutes of a busier host) reaches every pairing alike: the
-     * dense passes of one computation timed against different fast forms give medians from one spell of the machine.
-     * A short fast form runs {@link #balancingPasses} passes where dense runs one.
+     * within its precision ({@link TimingPolicy}), at most its most rounds. A pairing's repetitions are then spread
+     * over the whole block instead of a few seconds of it, so that the machine's slow drift (minutes of a busier
+     * host) reaches every pairing alike: the dense passes of one computation timed against different fast forms give
+     * medians from one spell of the machine. A short fast form runs {@link #balancingPasses} passes where dense runs
+     * one.
      *
      * <p>Cutting each pass into parts visited seconds apart was tried and dropped: every part pays what a pass pays
      * to start after another form (caches, OpenBLAS's threads waking), which made 2-thread dense passes 25-30 %
@@ -144,7 +145,7 @@ public final class InferenceTimer {
      * The rank k (0-based) such that the k-th smallest and k-th largest of n values hold their distribution's median
      * with probability at least 95 %, whatever the distribution: the largest k with 1 - 2 P(B <= k) >= 0.95 for
      * B ~ Binomial(n, 1/2); 0 (smallest and largest) where even that falls short. For 7 values 0 (98.4 %), for 41
-     * values 13 (97.0 %).
+     * values 13 (97.2 %).
      */
     static int medianIntervalRank(int n) {
         double p = Math.pow(0.5, n); // P(B = 0)

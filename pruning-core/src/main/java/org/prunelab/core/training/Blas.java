@@ -34,16 +34,16 @@ import org.bytedeco.openblas.global.openblas_nolapack;
  * <p>OpenBLAS picks its kernels for the CPU when it loads, unless {@code OPENBLAS_CORETYPE} names a family. Where the
  * environment names one, the shipped build is loaded a second time without it, as one more candidate: an AMD EPYC
  * with AVX-512 of this project's kind carried {@code OPENBLAS_CORETYPE=Haswell} in its environment, and the
- * one-thread dense test-set pass took 462-475 ms on the Haswell kernels the variable forced and 249 ms on the Cooperlake
- * kernels the build chose for the CPU (ND4J's 0.3.19 left to itself chose Barcelona's there: 1,087 ms, so it keeps
- * the environment's choice).
+ * one-thread dense test-set pass took 462-475 ms on the Haswell kernels the variable forced and 249 ms on the
+ * Cooperlake kernels the build chose for the CPU (ND4J's 0.3.19 left to itself chose Barcelona's there: 1,087 ms, so
+ * it keeps the environment's choice).
  */
 public final class Blas {
     private static final int ROW_MAJOR = 101;
-    /** The environment variable that makes OpenBLAS use one kernel family instead of the CPU's. */
-    private static final String CORETYPE = "OPENBLAS_CORETYPE";
     private static final int NO_TRANS = 111;
     private static final int TRANS = 112;
+    /** The environment variable that makes OpenBLAS use one kernel family instead of the CPU's. */
+    private static final String CORETYPE = "OPENBLAS_CORETYPE";
     /** The newer build's libraries, in the order they must be present beside each other. */
     private static final List<String> SHIPPED_FILES = List.of("libgcc_s.so.1", "libquadmath.so.0", "libgfortran.so.5",
             "libopenblas.so.0");
@@ -164,10 +164,12 @@ public final class Blas {
                             + e.getMessage());
                 }
             } else {
-                Path shipped = null;
+                Path shippedPath = null;
+                Blas shipped = null;
                 try {
-                    shipped = extractShipped();
-                    all.add(new Blas(shipped));
+                    shippedPath = extractShipped();
+                    shipped = new Blas(shippedPath);
+                    all.add(shipped);
                 } catch (IOException | RuntimeException | LinkageError e) {
                     why.add("shipped: " + e.getClass().getSimpleName() + ": " + e.getMessage());
                 }
@@ -177,8 +179,8 @@ public final class Blas {
                 String forced = System.getenv(CORETYPE);
                 if (shipped != null && forced != null && !forced.isBlank()) {
                     try {
-                        Blas detected = loadDetected(shipped);
-                        if (!detected.label().equals(all.get(0).label())) {
+                        Blas detected = loadDetected(shippedPath, forced);
+                        if (!detected.label().equals(shipped.label())) {
                             all.add(detected);
                         }
                     } catch (IOException | RuntimeException | LinkageError e) {
@@ -197,14 +199,13 @@ public final class Blas {
          * kernels for this CPU: from a copy of its library (the same file would return the instance already loaded),
          * the variable restored at once. OpenBLAS reads it only when it loads.
          */
-        private static Blas loadDetected(Path shipped) throws IOException {
+        private static Blas loadDetected(Path shipped, String forced) throws IOException {
             Path copy = shipped.resolveSibling("libopenblas-detected.so.0");
             if (!Files.isRegularFile(copy) || Files.size(copy) != Files.size(shipped)) {
-                Path part = Files.createTempFile(shipped.getParent(), "libopenblas-detected", ".part");
-                Files.copy(shipped, part, StandardCopyOption.REPLACE_EXISTING);
-                Files.move(part, copy, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                try (InputStream in = Files.newInputStream(shipped)) {
+                    writeAtomically(in, copy);
+                }
             }
-            String forced = System.getenv(CORETYPE);
             Linker linker = Linker.nativeLinker();
             MethodHandle unsetenv = linker.downcallHandle(linker.defaultLookup().find("unsetenv").orElseThrow(),
                     FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
@@ -256,13 +257,17 @@ public final class Blas {
                     if (Files.isRegularFile(target) && Files.size(target) == size) {
                         continue;
                     }
-                    // another process may extract at the same time: each writes its own file, then renames it
-                    Path part = Files.createTempFile(dir, file, ".part");
-                    Files.copy(in, part, StandardCopyOption.REPLACE_EXISTING);
-                    Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                    writeAtomically(in, target);
                 }
             }
             return dir.resolve("libopenblas.so.0");
+        }
+
+        /** {@code in} into {@code target}: another process may write it at the same time, each its own file renamed. */
+        private static void writeAtomically(InputStream in, Path target) throws IOException {
+            Path part = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".part");
+            Files.copy(in, part, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         }
 
         private static long resourceSize(String resource) throws IOException {
