@@ -189,7 +189,7 @@ public final class InferenceBenchmark {
     /** The batch at which {@code make} runs fastest, searched as the evaluator searches its dense settings. */
     private static int fastestBatch(java.util.function.Function<Integer, InferenceForm> make, float[] x, int n) {
         return InferenceTimer.fastest(DenseSetting.BATCHES, make, x, DenseSetting.searchImages(DenseSetting.BATCHES,
-                1, n));
+                1, n), n);
     }
 
     /** lscpu's model name, for the record: figures compare only within one machine. */

@@ -7,43 +7,76 @@ import org.prunelab.core.model.Layer;
 
 /**
  * A weight matrix in compressed sparse row form of its transpose: one row per output neuron listing the inputs it
- * has a nonzero weight from. Activations are kept feature-major, [features, TILE]: the TILE batch values of one
+ * has a nonzero weight from. Activations are kept feature-major, [features, width]: the width batch values of one
  * feature are contiguous, so every nonzero weight is one broadcast multiply-add over a whole tile of the batch, with
- * SIMD lanes across the batch.
+ * SIMD lanes across the batch. The width is the kernel's: 8 vectors.
  *
- * <p>The inputs are split into blocks whose slice of the activation tile fits the L1 cache (a tile row is 256 bytes;
- * 112 rows are 28 KiB). Without blocking, every nonzero pulled its 256 bytes from L2 and the kernel ran at L2
+ * <p>The inputs are split into blocks whose slice of the activation tile fits the L1 cache (28 KiB: 112 rows of a
+ * 64-wide tile). Without blocking, every nonzero pulled its 256 bytes from L2 and the kernel ran at L2
  * bandwidth, about 3x below its FMA bound on this project's machines. Each block adds a read-modify-write of the
  * output row, so a sparse layer gets fewer blocks: about one per 24 nonzeros of an output row (12, 24 and 48 measured alike
  * within noise; 48 was a little slower at 90 %).
  */
 public final class CsrLayer {
-    /** Batch rows handled per pass: 8 vectors of 8 lanes. */
-    public static final int TILE = 64;
     /**
-     * 8 lanes wherever the CPU has them, AVX-512 included: the 8-lane kernel keeps its accumulators in named locals.
-     * With AVX-512's preferred 16 lanes the generic kernel's accumulator array was not kept in registers, and the CSR
-     * form ran 7-25x slower than dense on such a machine.
+     * The offset (floats) of the first 64-byte line within every float array, known where the JVM aligns objects to
+     * 64 bytes ({@code -XX:ObjectAlignmentInBytes=64}, as jvm.options sets): an array's data then starts a fixed
+     * header size past a line. The kernels' tiles start there, so that every tile row is 4 whole cache lines and no
+     * vector load straddles two. With the JVM's default 8-byte alignment the data lands anywhere a multiple of 8
+     * bytes past a line, and varies with the launch and the GC: the same CSR network at 50 % ran 338, 470 and 497 ms
+     * in three launches on an AMD EPYC of this project's kind.
+     */
+    static final int BASE;
+    /** Whether {@link #BASE} is known: tiles are line-aligned (a row of either kernel's width is whole lines). */
+    static final boolean ALIGNED;
+
+    static {
+        int alignment = objectAlignment();
+        // data start = object start + header; the header is the same for every float array
+        int header = sun.misc.Unsafe.ARRAY_FLOAT_BASE_OFFSET;
+        ALIGNED = alignment >= 64 && header % Float.BYTES == 0;
+        BASE = ALIGNED ? (64 - header % 64) % 64 / Float.BYTES : 0;
+    }
+
+    /**
+     * The generic kernel's vectors: 8 lanes where the CPU has 8 or more. With AVX-512's 16 lanes its accumulator array
+     * was not kept in registers, and the CSR form ran 7-25x slower than dense on such a machine.
      */
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED.length() >= 8
             ? FloatVector.SPECIES_256 : FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> S16 = FloatVector.SPECIES_512;
 
-    /** The inner loops; {@link #FASTEST} for this CPU, the other selectable so that tests check both. */
+    /** The inner loops; {@link #FASTEST} for this CPU, the others selectable so that tests check them all. */
     enum Kernel {
         /**
-         * 8 lanes (AVX2, and AVX-512 machines too): the tile in 8 accumulators held in named locals. Measured on an
-         * AVX-512 Xeon of this project's kind, a 16-lane kernel (two sets of 4 accumulators taking alternate
-         * nonzeros) was 7 % faster on a 1000x1000 layer at 50 %, 32 % slower at 90 %, 35 % faster at 99 %: not kept.
-         * On an AMD EPYC with AVX-512 the same kernel ran the whole network alike (each in its own JVM, median of 15:
-         * 489-526 against 470-497 ms at 50 %, 137-140 against 117-131 ms at 90 %, 25.2-25.9 against 23.8-25.1 at 99 %).
+         * AVX-512 (16 lanes), on line-aligned tiles only: a 128-wide tile in 8 accumulators. Whole network, one
+         * thread, AMD EPYC of this project's kind, median of 9, four launches: 205-210 ms at 50 %, 63-66 at 90 %,
+         * 15.1-16.1 at 99 %, where the 8-lane kernel on aligned tiles ran 319-324, 82-83 and (unaligned) 338-497, 93-131,
+         * 18.5. A 64-wide tile in two sets of 4 accumulators taking alternate nonzeros ran 253-258, 64-67, 15.5; on
+         * tiles 16 bytes off a line, where every 64-byte load straddles two lines, it ran like the 8-lane kernel.
          */
-        LANES8,
+        LANES16(128),
+        /** AVX2 (8 lanes): a 64-wide tile in 8 accumulators held in named locals. */
+        LANES8(64),
         /** Any width: an array of accumulators (slow where the JIT does not keep them in registers). */
-        ANY
+        ANY(64);
+
+        private final int width;
+
+        Kernel(int width) {
+            this.width = width;
+        }
+
+        /** Batch rows one pass of the kernel handles: the tile's width. */
+        int width() {
+            return width;
+        }
     }
 
-    static final Kernel FASTEST = S.length() == 8 ? Kernel.LANES8 : Kernel.ANY;
-    private static final int L1_ROWS = 112;
+    static final Kernel FASTEST = FloatVector.SPECIES_PREFERRED.length() >= 16 && ALIGNED ? Kernel.LANES16
+            : S.length() == 8 ? Kernel.LANES8 : Kernel.ANY;
+    /** Bytes of a tile's input rows one block reads: an L1 cache's share, with room for the output rows. */
+    private static final int L1_BYTES = 28 * 1024;
     private static final int NONZEROS_PER_BLOCK_ROW = 24;
 
     private final int in;
@@ -51,11 +84,13 @@ public final class CsrLayer {
     private final int blocks;
     /** rowStart[b * (out + 1) + j]: first nonzero of output j within input block b. */
     private final int[] rowStart;
-    /** Offset of each nonzero's input row in the activation tile (input index * TILE). */
+    /** Index of each nonzero's input row in the activation tile (BASE + input index * width). */
     private final int[] offsets;
     private final float[] vals;
-    private final FloatVector[] accumulators = new FloatVector[TILE / S.length()];
+    private final FloatVector[] accumulators;
     private final Kernel kernel;
+    /** The kernel's tile width. */
+    private final int tile;
 
     public CsrLayer(Layer layer) {
         this(layer, FASTEST);
@@ -71,11 +106,14 @@ public final class CsrLayer {
      */
     CsrLayer(Layer layer, int[] inputs, Kernel kernel) {
         this.kernel = kernel;
+        this.tile = kernel.width();
+        this.accumulators = new FloatVector[tile / S.length()];
         this.in = inputs.length;
         this.out = layer.out();
         int nnz = (int) (layer.size() - layer.zeros());
         int perRow = nnz / out;
-        this.blocks = Math.max(1, Math.min((in + L1_ROWS - 1) / L1_ROWS, perRow / NONZEROS_PER_BLOCK_ROW));
+        int l1Rows = L1_BYTES / (tile * Float.BYTES);
+        this.blocks = Math.max(1, Math.min((in + l1Rows - 1) / l1Rows, perRow / NONZEROS_PER_BLOCK_ROW));
         int blockRows = (in + blocks - 1) / blocks;
         rowStart = new int[blocks * (out + 1)];
         offsets = new int[nnz];
@@ -90,7 +128,7 @@ public final class CsrLayer {
                 for (int u = from; u < to; u++) {
                     float v = w[inputs[u] * out + j];
                     if (v != 0f) {
-                        offsets[p] = u * TILE;
+                        offsets[p] = BASE + u * tile;
                         vals[p++] = v;
                     }
                 }
@@ -133,18 +171,74 @@ public final class CsrLayer {
         return blocks;
     }
 
+    /** A zeroed activation tile of {@code rows} features, [rows, width] from {@link #BASE}. */
+    static float[] tile(int rows, int width) {
+        return new float[BASE + Math.max(1, rows) * width];
+    }
+
+    /** JVM's object alignment in bytes; 8 (its default) where it cannot be read. */
+    private static int objectAlignment() {
+        try {
+            return Integer.parseInt(java.lang.management.ManagementFactory.getPlatformMXBean(
+                    com.sun.management.HotSpotDiagnosticMXBean.class).getVMOption("ObjectAlignmentInBytes").getValue());
+        } catch (RuntimeException e) {
+            return 8;
+        }
+    }
+
     /**
-     * y[j, 0..TILE) = sum over nonzeros (i, w) of row j of w * x[i, 0..TILE), then ReLU if asked.
-     * x is [in, TILE] and y is [out, TILE], both feature-major.
+     * y[j, 0..width) = sum over nonzeros (i, w) of row j of w * x[i, 0..width), then ReLU if asked.
+     * x is [in, width] and y is [out, width], both feature-major from {@link #BASE} ({@link #tile}), width the
+     * kernel's.
      */
     public void multiply(float[] x, float[] y, boolean relu) {
         for (int b = 0; b < blocks; b++) {
             boolean first = b == 0;
             boolean last = b == blocks - 1;
             switch (kernel) {
+                case LANES16 -> block16(x, y, b * (out + 1), first, last && relu);
                 case LANES8 -> block8(x, y, b * (out + 1), first, last && relu);
                 case ANY -> blockAnyWidth(x, y, b * (out + 1), first, last && relu);
             }
+        }
+    }
+
+    /**
+     * AVX-512 (16 lanes): the 128-wide tile in 8 accumulators, so each nonzero's offset and value are read once and its
+     * weight broadcast once, for 8 loads and 8 FMAs (8 independent chains cover a multiply-add's latency).
+     */
+    private void block16(float[] x, float[] y, int rows, boolean first, boolean relu) {
+        FloatVector zero = FloatVector.zero(S16);
+        for (int j = 0; j < out; j++) {
+            int o = BASE + j * 128;
+            FloatVector a0 = first ? zero : FloatVector.fromArray(S16, y, o);
+            FloatVector a1 = first ? zero : FloatVector.fromArray(S16, y, o + 16);
+            FloatVector a2 = first ? zero : FloatVector.fromArray(S16, y, o + 32);
+            FloatVector a3 = first ? zero : FloatVector.fromArray(S16, y, o + 48);
+            FloatVector a4 = first ? zero : FloatVector.fromArray(S16, y, o + 64);
+            FloatVector a5 = first ? zero : FloatVector.fromArray(S16, y, o + 80);
+            FloatVector a6 = first ? zero : FloatVector.fromArray(S16, y, o + 96);
+            FloatVector a7 = first ? zero : FloatVector.fromArray(S16, y, o + 112);
+            for (int p = rowStart[rows + j], end = rowStart[rows + j + 1]; p < end; p++) {
+                FloatVector w = FloatVector.broadcast(S16, vals[p]);
+                int b = offsets[p];
+                a0 = FloatVector.fromArray(S16, x, b).fma(w, a0);
+                a1 = FloatVector.fromArray(S16, x, b + 16).fma(w, a1);
+                a2 = FloatVector.fromArray(S16, x, b + 32).fma(w, a2);
+                a3 = FloatVector.fromArray(S16, x, b + 48).fma(w, a3);
+                a4 = FloatVector.fromArray(S16, x, b + 64).fma(w, a4);
+                a5 = FloatVector.fromArray(S16, x, b + 80).fma(w, a5);
+                a6 = FloatVector.fromArray(S16, x, b + 96).fma(w, a6);
+                a7 = FloatVector.fromArray(S16, x, b + 112).fma(w, a7);
+            }
+            store(a0, y, o, relu);
+            store(a1, y, o + 16, relu);
+            store(a2, y, o + 32, relu);
+            store(a3, y, o + 48, relu);
+            store(a4, y, o + 64, relu);
+            store(a5, y, o + 80, relu);
+            store(a6, y, o + 96, relu);
+            store(a7, y, o + 112, relu);
         }
     }
 
@@ -155,7 +249,7 @@ public final class CsrLayer {
     private void block8(float[] x, float[] y, int rows, boolean first, boolean relu) {
         FloatVector zero = FloatVector.zero(S);
         for (int j = 0; j < out; j++) {
-            int o = j * TILE;
+            int o = BASE + j * 64;
             FloatVector a0 = first ? zero : FloatVector.fromArray(S, y, o);
             FloatVector a1 = first ? zero : FloatVector.fromArray(S, y, o + 8);
             FloatVector a2 = first ? zero : FloatVector.fromArray(S, y, o + 16);
@@ -190,10 +284,10 @@ public final class CsrLayer {
     /** Any SIMD width: one accumulator per vector of the tile. */
     private void blockAnyWidth(float[] x, float[] y, int rows, boolean first, boolean relu) {
         int lanes = S.length();
-        int vectors = TILE / lanes;
+        int vectors = tile / lanes;
         FloatVector[] acc = accumulators;
         for (int j = 0; j < out; j++) {
-            int o = j * TILE;
+            int o = BASE + j * tile;
             for (int v = 0; v < vectors; v++) {
                 acc[v] = first ? FloatVector.zero(S) : FloatVector.fromArray(S, y, o + v * lanes);
             }

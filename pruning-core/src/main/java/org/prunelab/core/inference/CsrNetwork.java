@@ -21,7 +21,7 @@ public final class CsrNetwork extends FormShape {
     }
 
     CsrNetwork(Mlp mlp, CsrLayer.Kernel kernel) {
-        super("csr", CsrLayer.TILE, 1, mlp);
+        super("csr", kernel.width(), 1, mlp);
         used = CsrLayer.usedInputs(mlp.layer(0));
         for (int k = 0; k < mlp.layers().size(); k++) {
             Layer l = mlp.layer(k);
@@ -29,11 +29,12 @@ public final class CsrNetwork extends FormShape {
         }
         int classes = classes();
         buffers = new float[layers.size() + 1][];
-        buffers[0] = new float[Math.max(1, used.length) * CsrLayer.TILE];
+        int width = kernel.width();
+        buffers[0] = CsrLayer.tile(used.length, width);
         for (int k = 0; k < layers.size(); k++) {
-            buffers[k + 1] = new float[layers.get(k).out() * CsrLayer.TILE];
+            buffers[k + 1] = CsrLayer.tile(layers.get(k).out(), width);
         }
-        logits = new float[CsrLayer.TILE * classes];
+        logits = new float[width * classes];
     }
 
     public long nonZeros() {
@@ -49,9 +50,10 @@ public final class CsrNetwork extends FormShape {
         }
         float[] y = buffers[last + 1];
         int classes = classes();
+        int width = batchSize();
         for (int r = 0; r < rows; r++) {
             for (int c = 0; c < classes; c++) {
-                logits[r * classes + c] = y[c * CsrLayer.TILE + r];
+                logits[r * classes + c] = y[CsrLayer.BASE + c * width + r];
             }
         }
         InferenceForm.softmax(logits, 0, rows, classes);
@@ -62,7 +64,7 @@ public final class CsrNetwork extends FormShape {
     private static final int ROW_BLOCK = 16;
 
     /**
-     * The batch, row-major [rows, inputs], into the feature-major tile [used inputs, TILE], 16 rows at a time: each
+     * The batch, row-major [rows, inputs], into the feature-major tile [used inputs, width], 16 rows at a time: each
      * used input's 16 values are gathered from 16 rows read in step and written as one cache line of its tile row.
      * Row by row (every write to another line, each line written 16 times) took 6.2 ms for the 10,000 test images
      * on an AVX-512 EPYC of this project's kind, this way 4.8 ms; the 99 % CSR pass takes about 19 ms. Inputs no
@@ -71,13 +73,14 @@ public final class CsrNetwork extends FormShape {
      */
     private void transposeIn(float[] x, int offset, int rows, float[] in) {
         int inputs = inputs();
+        int width = batchSize();
         int[] u = used;
         for (int r0 = 0; r0 < rows; r0 += ROW_BLOCK) {
             int m = Math.min(ROW_BLOCK, rows - r0);
             int base = offset + r0 * inputs;
             for (int k = 0; k < u.length; k++) {
                 int src = base + u[k];
-                int dst = k * CsrLayer.TILE + r0;
+                int dst = CsrLayer.BASE + k * width + r0;
                 for (int r = 0; r < m; r++) {
                     in[dst + r] = x[src + r * inputs];
                 }

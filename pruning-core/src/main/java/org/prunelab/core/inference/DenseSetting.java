@@ -66,8 +66,7 @@ public record DenseSetting(int batch, int threads, boolean tiles, Blas blas) {
     /**
      * The setting at which {@code mlp} runs fastest over {@code x} on {@code threads} threads: the candidates are
      * timed in rounds ({@link InferenceTimer#fastest}) over the first two batches' worth of the largest batch per
-     * thread (or all {@code count} images, if fewer). Candidates close enough for noise to swap them are close in
-     * speed too.
+     * thread (or all {@code count} images, if fewer), and the few close to the fastest again over all of them.
      */
     public static DenseSetting fastest(Mlp mlp, List<Integer> batches, int threads, float[] x, int count) {
         // a network of skinny layers alone calls no gemm: one build stands for all
@@ -89,7 +88,7 @@ public record DenseSetting(int batch, int threads, boolean tiles, Blas blas) {
             return candidates.get(0);
         }
         return InferenceTimer.fastest(candidates, s -> s.build("dense", mlp), x, searchImages(batches, threads,
-                count));
+                count), count);
     }
 
     /** Images a search times each candidate on: two batches' worth of the largest batch per thread, at most all. */

@@ -175,37 +175,97 @@ public final class InferenceTimer {
         return (int) Math.max(1, Math.min(MAX_PASSES, Math.round(denseMs / fastMs)));
     }
 
+    /** Rounds of a search's first stage, over a sample of the set. */
+    static final int SEARCH_ROUNDS = 3;
+    /** Rounds of a search's final stage, over the whole set. */
+    static final int FINAL_ROUNDS = 5;
+    /** Candidates within this share of the first stage's fastest go on to the final stage... */
+    static final double FINALIST_MARGIN = 0.10;
+    /** ...at most this many of them. */
+    static final int FINALISTS = 4;
+    /** The least time one measurement of the final stage lasts: short forms run several passes per measurement. */
+    static final double FINAL_MEASUREMENT_MS = 50;
+
     /**
-     * The candidate whose form gives the fastest pass over the first {@code images} of {@code x}: one warm-up each,
-     * then three rounds that time every candidate's pass once, and the median of its three. Rounds rather than one
-     * candidate after another, so that a slow spell of the machine reaches all candidates instead of the one timed
-     * in it (one pass each let a single slow moment decide). Used to choose a batch size, a way to use the threads
-     * or an OpenBLAS build, where candidates close enough for noise to swap them are close in speed too.
+     * The candidate whose form gives the fastest pass over {@code x}: first every candidate, warmed up once, in
+     * {@link #SEARCH_ROUNDS} rounds over the first {@code images} (each round times every candidate's pass once, so
+     * that a slow spell of the machine reaches all of them instead of the one timed in it); then the few within
+     * {@link #FINALIST_MARGIN} of the fastest in {@link #FINAL_ROUNDS} rounds over all {@code count} images, each
+     * measurement at least {@link #FINAL_MEASUREMENT_MS} long; the fastest median wins. The first stage alone, over
+     * 4,000-8,000 images, chose differently in the evaluator and in bin/benchmark on the same model: the evaluator's
+     * dense baseline at 2 threads ran at batch 256 in 148-155 ms where the benchmark's, at batch 1,000, ran in
+     * 134-136 ms, and a 4 ms compacted network was timed in passes of a few hundred microseconds. Used to choose a
+     * batch size, a way to use the threads or an OpenBLAS build.
      */
     public static <T> T fastest(List<T> candidates, java.util.function.Function<T, InferenceForm> make, float[] x,
-                                int images) {
-        InferenceTimer quick = new InferenceTimer(new TimingPolicy(1, 3));
+                                int images, int count) {
+        return fastest(candidates, make, x, images, count, System::nanoTime);
+    }
+
+    /** {@link #fastest(List, java.util.function.Function, float[], int, int)} on a given wall clock. */
+    static <T> T fastest(List<T> candidates, java.util.function.Function<T, InferenceForm> make, float[] x,
+                         int images, int count, LongSupplier wallClock) {
+        InferenceTimer quick = new InferenceTimer(new TimingPolicy(1, SEARCH_ROUNDS), wallClock, () -> 0L);
         List<InferenceForm> forms = candidates.stream().map(make).toList();
         int n = forms.size();
         float[][] out = new float[n][];
         for (int c = 0; c < n; c++) {
-            out[c] = new float[images * forms.get(c).classes()];
+            out[c] = new float[count * forms.get(c).classes()];
             forms.get(c).forwardAll(x, images, out[c]);
         }
-        double[][][] t = new double[n][2][quick.repetitions];
-        for (int r = 0; r < quick.repetitions; r++) {
-            for (int c = 0; c < n; c++) {
-                quick.run(forms.get(c), x, images, out[c], t[c], r, 1);
+        int[] passes = new int[n];
+        java.util.Arrays.fill(passes, 1);
+        double[] first = quick.roundMedians(forms, java.util.stream.IntStream.range(0, n).toArray(), x, images, out,
+                passes, SEARCH_ROUNDS);
+        int best = argMin(first);
+        int[] finalists = java.util.stream.IntStream.range(0, n).boxed()
+                .filter(c -> first[c] <= first[best] * (1 + FINALIST_MARGIN))
+                .sorted(java.util.Comparator.comparingDouble(c -> first[c])).limit(FINALISTS)
+                .mapToInt(Integer::intValue).toArray();
+        if (finalists.length == 1) {
+            return candidates.get(best);
+        }
+        for (int c : finalists) {
+            double fullMs = first[c] * count / images;
+            passes[c] = (int) Math.max(1, Math.min(MAX_PASSES, Math.ceil(FINAL_MEASUREMENT_MS / fullMs)));
+        }
+        double[] last = quick.roundMedians(forms, finalists, x, count, out, passes, FINAL_ROUNDS);
+        int winner = finalists[0];
+        for (int c : finalists) {
+            if (last[c] < last[winner]) {
+                winner = c;
             }
         }
+        return candidates.get(winner);
+    }
+
+    /** Each chosen form's median wall time per pass over {@code rounds} rounds, each timing every chosen form once. */
+    private double[] roundMedians(List<InferenceForm> forms, int[] chosen, float[] x, int images, float[][] out,
+                                  int[] passes, int rounds) {
+        double[][][] t = new double[forms.size()][2][rounds];
+        for (int r = 0; r < rounds; r++) {
+            for (int c : chosen) {
+                run(forms.get(c), x, images, out[c], t[c], r, passes[c]);
+            }
+        }
+        double[] medians = new double[forms.size()];
+        java.util.Arrays.fill(medians, Double.POSITIVE_INFINITY);
+        for (int c : chosen) {
+            double[] wall = java.util.Arrays.copyOf(t[c][0], rounds);
+            java.util.Arrays.sort(wall);
+            medians[c] = median(wall);
+        }
+        return medians;
+    }
+
+    private static int argMin(double[] v) {
         int best = 0;
-        for (int c = 1; c < n; c++) {
-            if (quick.timing(forms.get(c), t[c], 1).wallMedianMs() < quick.timing(forms.get(best), t[best], 1)
-                    .wallMedianMs()) {
-                best = c;
+        for (int i = 1; i < v.length; i++) {
+            if (v[i] < v[best]) {
+                best = i;
             }
         }
-        return candidates.get(best);
+        return best;
     }
 
     public Timing time(InferenceForm form, float[] x, int count) {

@@ -159,44 +159,49 @@ class FastFormsTest {
         float[] in = inputs(22, 100, 784);
         for (double p : new double[]{0, 50, 99}) {
             Mlp pruned = Method.WEIGHT.apply(wide, p, 0);
-            CsrLayer first = new CsrLayer(pruned.layer(0));
             float[] dense = new DenseNetwork(pruned, 64, 1).forwardAll(in, 100);
             float[] csr = new CsrNetwork(pruned).forwardAll(in, 100);
             assertTrue(InferenceTimer.maxAbsDiff(dense, csr) < TOLERANCE, "at " + p + "%");
-            if (p == 0) {
-                assertEquals(7, first.blocks(), "784 dense inputs in blocks that fit L1");
-            }
-            if (p == 99) {
-                assertEquals(1, first.blocks(), "a very sparse layer is not split");
+            for (CsrLayer.Kernel k : CsrLayer.Kernel.values()) {
+                CsrLayer first = new CsrLayer(pruned.layer(0), k);
+                if (p == 0) {
+                    // 28 KiB of input rows per block: 112 rows of 64 floats, 56 of 128
+                    assertEquals(k.width() == 64 ? 7 : 14, first.blocks(), "784 dense inputs in blocks that fit L1");
+                }
+                if (p == 99) {
+                    assertEquals(1, first.blocks(), "a very sparse layer is not split");
+                }
             }
         }
     }
 
     @Test
     void everyCsrKernelGivesTheDenseProduct() {
-        // whichever kernel this CPU runs, the other is checked too
+        // whichever kernel this CPU runs, the others are checked too, each on a tile of its own width
         Mlp wide = randomMlp(23, 300, 40, 10);
-        float[] in = inputs(24, 64, 300);
-        for (double p : new double[]{0, 50, 97}) {
-            Layer layer = Method.WEIGHT.apply(wide, p, 0).layer(0);
-            float[] xt = new float[layer.in() * CsrLayer.TILE]; // feature-major, as the network feeds a layer
-            for (int r = 0; r < 64; r++) {
-                for (int i = 0; i < layer.in(); i++) {
-                    xt[i * CsrLayer.TILE + r] = in[r * layer.in() + i];
-                }
-            }
-            float[] expected = new float[layer.out() * CsrLayer.TILE];
-            for (int j = 0; j < layer.out(); j++) {
-                for (int r = 0; r < 64; r++) {
-                    double sum = 0;
+        for (CsrLayer.Kernel k : CsrLayer.Kernel.values()) {
+            int width = k.width();
+            int base = CsrLayer.BASE;
+            float[] in = inputs(24, width, 300);
+            for (double p : new double[]{0, 50, 97}) {
+                Layer layer = Method.WEIGHT.apply(wide, p, 0).layer(0);
+                float[] xt = CsrLayer.tile(layer.in(), width); // feature-major, as the network feeds a layer
+                for (int r = 0; r < width; r++) {
                     for (int i = 0; i < layer.in(); i++) {
-                        sum += (double) layer.weights()[i * layer.out() + j] * xt[i * CsrLayer.TILE + r];
+                        xt[base + i * width + r] = in[r * layer.in() + i];
                     }
-                    expected[j * CsrLayer.TILE + r] = (float) Math.max(0, sum);
                 }
-            }
-            for (CsrLayer.Kernel k : CsrLayer.Kernel.values()) {
-                float[] y = new float[expected.length];
+                float[] expected = CsrLayer.tile(layer.out(), width);
+                for (int j = 0; j < layer.out(); j++) {
+                    for (int r = 0; r < width; r++) {
+                        double sum = 0;
+                        for (int i = 0; i < layer.in(); i++) {
+                            sum += (double) layer.weights()[i * layer.out() + j] * xt[base + i * width + r];
+                        }
+                        expected[base + j * width + r] = (float) Math.max(0, sum);
+                    }
+                }
+                float[] y = CsrLayer.tile(layer.out(), width);
                 new CsrLayer(layer, k).multiply(xt, y, true);
                 assertTrue(InferenceTimer.maxAbsDiff(expected, y) < TOLERANCE, k + " at " + p + "%");
             }
@@ -210,7 +215,7 @@ class FastFormsTest {
         for (int threads : new int[]{1, 2, 3}) {
             TiledForm tiled = new TiledForm(() -> new CsrNetwork(pruned), threads);
             assertEquals(threads, tiled.threads());
-            // 150 rows are 3 CSR tiles: with 2 threads one thread takes 1 tile, the other 2 (the last partial)
+            // 150 rows are 3 CSR tiles of 64 (2 of 128): with 2 threads each thread takes some, the last partial
             assertEquals(0.0, InferenceTimer.maxAbsDiff(one, tiled.forwardAll(x, 150)), "csr on " + threads);
         }
         float[] dense = new DenseNetwork(pruned, 64, 1).forwardAll(x, 150);
