@@ -231,14 +231,27 @@ public final class CsrLayer {
                 a6 = FloatVector.fromArray(S16, x, b + 96).fma(w, a6);
                 a7 = FloatVector.fromArray(S16, x, b + 112).fma(w, a7);
             }
-            store(a0, y, o, relu);
-            store(a1, y, o + 16, relu);
-            store(a2, y, o + 32, relu);
-            store(a3, y, o + 48, relu);
-            store(a4, y, o + 64, relu);
-            store(a5, y, o + 80, relu);
-            store(a6, y, o + 96, relu);
-            store(a7, y, o + 112, relu);
+            // ReLU here, not through the shared store(): that helper, compiled on its own, saw 8- and 16-lane vectors
+            // and ran the Vector API's Java fallback instead of the instructions (measured in the evaluator: most of
+            // its CSR time in FloatVector.lanewiseTemplate)
+            if (relu) {
+                a0 = a0.max(zero);
+                a1 = a1.max(zero);
+                a2 = a2.max(zero);
+                a3 = a3.max(zero);
+                a4 = a4.max(zero);
+                a5 = a5.max(zero);
+                a6 = a6.max(zero);
+                a7 = a7.max(zero);
+            }
+            a0.intoArray(y, o);
+            a1.intoArray(y, o + 16);
+            a2.intoArray(y, o + 32);
+            a3.intoArray(y, o + 48);
+            a4.intoArray(y, o + 64);
+            a5.intoArray(y, o + 80);
+            a6.intoArray(y, o + 96);
+            a7.intoArray(y, o + 112);
         }
     }
 
@@ -270,14 +283,24 @@ public final class CsrLayer {
                 a6 = FloatVector.fromArray(S, x, b + 48).fma(w, a6);
                 a7 = FloatVector.fromArray(S, x, b + 56).fma(w, a7);
             }
-            store(a0, y, o, relu);
-            store(a1, y, o + 8, relu);
-            store(a2, y, o + 16, relu);
-            store(a3, y, o + 24, relu);
-            store(a4, y, o + 32, relu);
-            store(a5, y, o + 40, relu);
-            store(a6, y, o + 48, relu);
-            store(a7, y, o + 56, relu);
+            if (relu) {
+                a0 = a0.max(zero);
+                a1 = a1.max(zero);
+                a2 = a2.max(zero);
+                a3 = a3.max(zero);
+                a4 = a4.max(zero);
+                a5 = a5.max(zero);
+                a6 = a6.max(zero);
+                a7 = a7.max(zero);
+            }
+            a0.intoArray(y, o);
+            a1.intoArray(y, o + 8);
+            a2.intoArray(y, o + 16);
+            a3.intoArray(y, o + 24);
+            a4.intoArray(y, o + 32);
+            a5.intoArray(y, o + 40);
+            a6.intoArray(y, o + 48);
+            a7.intoArray(y, o + 56);
         }
     }
 
@@ -304,7 +327,10 @@ public final class CsrLayer {
         }
     }
 
-    /** v into y from {@code at}, through ReLU if asked: the last step of every layer kernel of this package. */
+    /**
+     * v into y from {@code at}, through ReLU if asked: the last step of the 8-lane layer kernels of this package. Only
+     * for 8-lane vectors: compiled on its own, a helper that sees two vector shapes runs the Vector API's fallback.
+     */
     static void store(FloatVector v, float[] y, int at, boolean relu) {
         (relu ? v.lanewise(VectorOperators.MAX, 0f) : v).intoArray(y, at);
     }
