@@ -257,7 +257,9 @@ public final class CsrLayer {
 
     /**
      * AVX2 (8 lanes): the whole 64-wide tile in 8 accumulators, so each nonzero's offset and value are read once and
-     * its weight broadcast once, for 8 loads and 8 FMAs.
+     * its weight broadcast once, for 8 loads and 8 FMAs. The same shape as {@link #block16}, written out again: one
+     * method taking the species would see both vector shapes, and compiled on its own would run the Vector API's
+     * fallback (as the shared store() did).
      */
     private void block8(float[] x, float[] y, int rows, boolean first, boolean relu) {
         FloatVector zero = FloatVector.zero(S);
