@@ -31,10 +31,9 @@ public final class CsrLayer {
     static final boolean ALIGNED;
 
     static {
-        int alignment = objectAlignment();
+        ALIGNED = objectAlignment() >= 64;
         // data start = object start + header; the header is the same for every float array
         int header = sun.misc.Unsafe.ARRAY_FLOAT_BASE_OFFSET;
-        ALIGNED = alignment >= 64 && header % Float.BYTES == 0;
         BASE = ALIGNED ? (64 - header % 64) % 64 / Float.BYTES : 0;
     }
 
@@ -259,7 +258,7 @@ public final class CsrLayer {
      * AVX2 (8 lanes): the whole 64-wide tile in 8 accumulators, so each nonzero's offset and value are read once and
      * its weight broadcast once, for 8 loads and 8 FMAs. The same shape as {@link #block16}, written out again: one
      * method taking the species would see both vector shapes, and compiled on its own would run the Vector API's
-     * fallback (as the shared store() did).
+     * fallback (as store() did while block16 called it too).
      */
     private void block8(float[] x, float[] y, int rows, boolean first, boolean relu) {
         FloatVector zero = FloatVector.zero(S);
@@ -285,24 +284,14 @@ public final class CsrLayer {
                 a6 = FloatVector.fromArray(S, x, b + 48).fma(w, a6);
                 a7 = FloatVector.fromArray(S, x, b + 56).fma(w, a7);
             }
-            if (relu) {
-                a0 = a0.max(zero);
-                a1 = a1.max(zero);
-                a2 = a2.max(zero);
-                a3 = a3.max(zero);
-                a4 = a4.max(zero);
-                a5 = a5.max(zero);
-                a6 = a6.max(zero);
-                a7 = a7.max(zero);
-            }
-            a0.intoArray(y, o);
-            a1.intoArray(y, o + 8);
-            a2.intoArray(y, o + 16);
-            a3.intoArray(y, o + 24);
-            a4.intoArray(y, o + 32);
-            a5.intoArray(y, o + 40);
-            a6.intoArray(y, o + 48);
-            a7.intoArray(y, o + 56);
+            store(a0, y, o, relu);
+            store(a1, y, o + 8, relu);
+            store(a2, y, o + 16, relu);
+            store(a3, y, o + 24, relu);
+            store(a4, y, o + 32, relu);
+            store(a5, y, o + 40, relu);
+            store(a6, y, o + 48, relu);
+            store(a7, y, o + 56, relu);
         }
     }
 

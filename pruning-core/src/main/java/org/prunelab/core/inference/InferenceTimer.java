@@ -229,17 +229,14 @@ public final class InferenceTimer {
             double fullMs = first[c] * count / images;
             passes[c] = (int) Math.max(1, Math.min(MAX_PASSES, Math.ceil(FINAL_MEASUREMENT_MS / fullMs)));
         }
-        double[] last = quick.roundMedians(forms, finalists, x, count, out, passes, FINAL_ROUNDS);
-        int winner = finalists[0];
-        for (int c : finalists) {
-            if (last[c] < last[winner]) {
-                winner = c;
-            }
-        }
-        return candidates.get(winner);
+        // the others' medians are infinite
+        return candidates.get(argMin(quick.roundMedians(forms, finalists, x, count, out, passes, FINAL_ROUNDS)));
     }
 
-    /** Each chosen form's median wall time per pass over {@code rounds} rounds, each timing every chosen form once. */
+    /**
+     * Each chosen form's median wall time per pass over {@code rounds} rounds, each timing every chosen form once;
+     * infinite for the others.
+     */
     private double[] roundMedians(List<InferenceForm> forms, int[] chosen, float[] x, int images, float[][] out,
                                   int[] passes, int rounds) {
         double[][][] t = new double[forms.size()][2][rounds];
@@ -251,9 +248,7 @@ public final class InferenceTimer {
         double[] medians = new double[forms.size()];
         java.util.Arrays.fill(medians, Double.POSITIVE_INFINITY);
         for (int c : chosen) {
-            double[] wall = java.util.Arrays.copyOf(t[c][0], rounds);
-            java.util.Arrays.sort(wall);
-            medians[c] = median(wall);
+            medians[c] = timing(forms.get(c), t[c], passes[c], rounds).wallMedianMs();
         }
         return medians;
     }
