@@ -70,12 +70,61 @@ public final class ChildProcess implements AutoCloseable {
         return this;
     }
 
+    /**
+     * How a child shares the CPU with the evaluators. An evaluator times inference on every core; the others' own
+     * wake-ups while it does (consumer polls, heartbeats, scrapes) took 15-20 % of a core in all, measured with
+     * {@code top} during a run's timing, and at 2 threads each one holds up a timed pass.
+     */
+    public enum Priority {
+        /** An evaluator: the default priority. */
+        TIMING,
+        /**
+         * The broker, trainers, pruner and Prometheus: {@link #BACKGROUND_NICE} lower, so that they wait while an
+         * evaluator computes and run as before when it does not (CPU priority only matters between busy tasks).
+         */
+        BACKGROUND
+    }
+
+    /**
+     * The {@code nice} increment of {@link Priority#BACKGROUND} children: {@code PRUNELAB_BACKGROUND_NICE}, 10 unless
+     * set (0: all children at one priority).
+     */
+    static final int BACKGROUND_NICE = backgroundNice(System.getenv("PRUNELAB_BACKGROUND_NICE"));
+
+    static int backgroundNice(String value) {
+        if (value == null || value.isBlank()) {
+            return 10;
+        }
+        try {
+            int n = Integer.parseInt(value.strip());
+            if (n >= 0 && n <= 19) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw new IllegalArgumentException("PRUNELAB_BACKGROUND_NICE must be a whole number from 0 to 19, not '"
+                + value + "'");
+    }
+
+    /** {@code cmd} as a child of {@code priority} runs it: through {@code nice} for background children. */
+    static List<String> command(List<String> cmd, Priority priority) {
+        Path nice = Path.of("/usr/bin/nice");
+        if (priority == Priority.TIMING || BACKGROUND_NICE == 0 || !java.nio.file.Files.isExecutable(nice)) {
+            return cmd;
+        }
+        List<String> all = new ArrayList<>(List.of(nice.toString(), "-n", Integer.toString(BACKGROUND_NICE)));
+        all.addAll(cmd);
+        return all;
+    }
+
     /** Starts {@code java <args>} with this JVM's java and extra environment. */
-    public static ChildProcess startJava(String name, List<String> args, Map<String, String> env, Path log) {
+    public static ChildProcess startJava(String name, List<String> args, Map<String, String> env, Path log,
+                                         Priority priority) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(args);
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+        ProcessBuilder pb = new ProcessBuilder(command(cmd, priority)).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().putAll(env);
         pb.environment().putIfAbsent("OMP_NUM_THREADS", "1");

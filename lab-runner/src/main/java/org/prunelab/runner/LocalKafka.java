@@ -64,14 +64,15 @@ public final class LocalKafka implements AutoCloseable {
             if (!Files.isDirectory(dir.resolve("logs"))) {
                 String clusterId = base64Uuid();
                 ChildProcess format = ChildProcess.startJava("kafka-storage", List.of("-XX:TieredStopAtLevel=1", "-cp", cp,
-                        "kafka.tools.StorageTool", "format", "-t", clusterId, "-c", config.toString()), Map.of(), log);
+                        "kafka.tools.StorageTool", "format", "-t", clusterId, "-c", config.toString()), Map.of(), log,
+                        ChildProcess.Priority.BACKGROUND);
                 waitForExit(format, Duration.ofSeconds(60));
             }
             // C1 only and the serial collector: a local broker of a few small topics needs no peak throughput, and
             // it starts while three services do on the same two cores (measured alone: 2.6 s -> 1.8 s)
             ChildProcess broker = ChildProcess.startJava("kafka", List.of("-Xmx512m", "-XX:TieredStopAtLevel=1",
                     "-XX:+UseSerialGC", "-cp", cp, "kafka.Kafka",
-                    config.toString()), Map.of(), log);
+                    config.toString()), Map.of(), log, ChildProcess.Priority.BACKGROUND);
             // SIGKILL 5 s after SIGTERM: the broker logged its shutdown within a second but its JVM then stayed up
             // for the full 20 s grace of a service, and bin/run throws its data directory away at the next start
             broker.grace(Duration.ofSeconds(5)).stopLast();

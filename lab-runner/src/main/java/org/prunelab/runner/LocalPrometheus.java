@@ -54,8 +54,9 @@ public final class LocalPrometheus implements AutoCloseable {
                     .append("    metrics_path: /q/metrics\n")
                     .append("    static_configs:\n      - targets: ['127.0.0.1:").append(p).append("']\n"));
             Path config = Files.writeString(dir.resolve("prometheus.yml"), cfg.toString());
-            Process p = new ProcessBuilder(bin.toString(), "--config.file=" + config,
-                    "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port)
+            Process p = new ProcessBuilder(ChildProcess.command(List.of(bin.toString(), "--config.file=" + config,
+                    "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port),
+                    ChildProcess.Priority.BACKGROUND))
                     .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
             Runtime.getRuntime().addShutdownHook(new Thread(p::destroy));
             LocalPrometheus prom = new LocalPrometheus(p, "http://127.0.0.1:" + port);

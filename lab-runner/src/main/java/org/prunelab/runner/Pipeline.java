@@ -186,8 +186,10 @@ public final class Pipeline implements AutoCloseable {
         env.put("LAB_STORE_DIR", store.toString());
         env.put("LAB_DATA_DIR", home.dataDir().toString());
         env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        ChildProcess.Priority priority = jarOf.equals("evaluator-service") ? ChildProcess.Priority.TIMING
+                : ChildProcess.Priority.BACKGROUND;
         ChildProcess p = ChildProcess.startJava(name, List.of(home.jvmOptions(), "-Xmx4g", "-jar", home.serviceJar(jarOf).toString()),
-                env, work.resolve(name + ".log"));
+                env, work.resolve(name + ".log"), priority);
         services.put(name, p);
         ports.put(name, port);
         return p;

@@ -152,4 +152,30 @@ class PipelineEndToEndTest {
         assertTrue(d.reason().contains("unknown dataset 'cifar-10'"), d.reason());
         assertTrue(pipeline.service("trainer-service").isAlive());
     }
+
+    @Test
+    void theEvaluatorsRunAheadOfTheOtherServicesOnTheCpu() throws java.io.IOException {
+        assertEquals(0, nice(pipeline.service("evaluator-service").pid()));
+        assertEquals(ChildProcess.BACKGROUND_NICE, nice(pipeline.service("trainer-service").pid()));
+        assertEquals(ChildProcess.BACKGROUND_NICE, nice(pipeline.service("pruner-service").pid()));
+        assertTrue(ChildProcess.BACKGROUND_NICE > 0, "the default leaves the background children lower");
+    }
+
+    /** The process's nice value: field 19 of /proc/PID/stat, counted after the command name's closing parenthesis. */
+    private static int nice(long pid) throws java.io.IOException {
+        String stat = java.nio.file.Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Integer.parseInt(fields[16]);
+    }
+
+    @Test
+    void aBackgroundNiceOutsideZeroToNineteenIsRefusedWithItsRange() {
+        assertEquals(10, ChildProcess.backgroundNice(null));
+        assertEquals(5, ChildProcess.backgroundNice(" 5 "));
+        for (String bad : List.of("-1", "20", "2.5", "high")) {
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> ChildProcess.backgroundNice(bad));
+            assertTrue(e.getMessage().contains("from 0 to 19") && e.getMessage().contains(bad), e.getMessage());
+        }
+    }
 }
