@@ -11,8 +11,12 @@ import org.prunelab.core.model.Mlp;
  */
 public final class CsrNetwork extends FormShape {
     private final List<CsrLayer> layers = new ArrayList<>();
-    /** The network's inputs that some first-layer weight reads: only these are transposed into the tile. */
+    /**
+     * The network's inputs transposed into the tile: with the 16-lane kernel all of them, by {@link Transpose16}'s
+     * shuffles; otherwise only those some first-layer weight reads, one by one.
+     */
     private final int[] used;
+    private final boolean shuffled;
     private final float[][] buffers;
     private final float[] logits;
 
@@ -22,7 +26,9 @@ public final class CsrNetwork extends FormShape {
 
     CsrNetwork(Mlp mlp, CsrLayer.Kernel kernel) {
         super("csr", kernel.width(), 1, mlp);
-        used = CsrLayer.usedInputs(mlp.layer(0));
+        shuffled = kernel == CsrLayer.Kernel.LANES16;
+        used = shuffled ? java.util.stream.IntStream.range(0, mlp.layer(0).in()).toArray()
+                : CsrLayer.usedInputs(mlp.layer(0));
         for (int k = 0; k < mlp.layers().size(); k++) {
             Layer l = mlp.layer(k);
             layers.add(k == 0 ? new CsrLayer(l, used, kernel) : new CsrLayer(l, kernel));
@@ -43,7 +49,11 @@ public final class CsrNetwork extends FormShape {
 
     @Override
     public void forward(float[] x, int offset, int rows, float[] out, int outOffset) {
-        transposeIn(x, offset, rows, buffers[0]);
+        if (shuffled) {
+            Transpose16.transpose(x, offset, rows, inputs(), buffers[0], CsrLayer.BASE, batchSize());
+        } else {
+            transposeIn(x, offset, rows, buffers[0]);
+        }
         int last = layers.size() - 1;
         for (int k = 0; k <= last; k++) {
             layers.get(k).multiply(buffers[k], buffers[k + 1], k < last);
@@ -69,7 +79,8 @@ public final class CsrNetwork extends FormShape {
      * Row by row (every write to another line, each line written 16 times) took 6.2 ms for the 10,000 test images
      * on an AVX-512 EPYC of this project's kind, this way 4.8 ms; the 99 % CSR pass takes about 19 ms. Inputs no
      * first-layer weight reads are left out: at 99 % weight pruning 591 of MNIST's 784 pixels are read. Tile columns
-     * past {@code rows} keep stale values, computed and ignored.
+     * past {@code rows} keep stale values, computed and ignored. The 8-lane and generic kernels' way; the 16-lane
+     * kernel's tiles are filled by {@link Transpose16}.
      */
     private void transposeIn(float[] x, int offset, int rows, float[] in) {
         int inputs = inputs();

@@ -35,6 +35,11 @@ public final class GemmForm extends FormShape {
      * {@code blasThreads} of its own threads.
      */
     public GemmForm(String name, Mlp mlp, int batchSize, int blasThreads, Blas blas) {
+        this(name, mlp, batchSize, blasThreads, blas, SkinnyLayer.LANES);
+    }
+
+    /** As above, with skinny layers of {@code skinnyLanes} lanes (8 or 16; tests run both). */
+    GemmForm(String name, Mlp mlp, int batchSize, int blasThreads, Blas blas, int skinnyLanes) {
         super(name, batchSize, blasThreads, mlp);
         this.blasThreads = blasThreads;
         this.blas = blas;
@@ -50,8 +55,8 @@ public final class GemmForm extends FormShape {
             ins[k] = l.in();
             outs[k] = l.out();
             if (SkinnyLayer.fits(l)) {
-                skinny[k] = new SkinnyLayer(l);
-                activations[k] = new float[batchSize * skinny[k].stride()];
+                skinny[k] = new SkinnyLayer(l, skinnyLanes);
+                activations[k] = skinny[k].outputs(batchSize);
             } else {
                 weights[k] = MemorySegment.ofArray(l.weights().clone()); // row-major [in, out]
                 activations[k] = new float[batchSize * l.out()];
@@ -93,6 +98,8 @@ public final class GemmForm extends FormShape {
             if (skinny[k] != null) {
                 skinny[k].multiply(a, aOffset, aStride, rows, activations[k], k < last);
                 aStride = skinny[k].stride();
+                a = activations[k];
+                aOffset = skinny[k].offset();
             } else {
                 // Z [rows, out] = A [rows, in] W [in, out], all row-major
                 MemorySegment in = MemorySegment.ofArray(a).asSlice(4L * aOffset,
@@ -103,13 +110,13 @@ public final class GemmForm extends FormShape {
                     relu(activations[k], rows * outs[k]);
                 }
                 aStride = outs[k];
+                a = activations[k];
+                aOffset = 0;
             }
-            a = activations[k];
-            aOffset = 0;
         }
         int classes = classes();
         for (int r = 0; r < rows; r++) {
-            System.arraycopy(a, r * aStride, out, outOffset + r * classes, classes);
+            System.arraycopy(a, aOffset + r * aStride, out, outOffset + r * classes, classes);
         }
         InferenceForm.softmax(out, outOffset, rows, classes);
     }

@@ -6,37 +6,59 @@ import org.prunelab.core.model.Layer;
 
 /**
  * A dense layer with few outputs (at most {@link #MAX_OUT}), as the compacted networks of heavily neuron-pruned
- * models have (784x30 at 97 %, 784x10 at 99 %): its outputs fit in one to four 8-lane vectors, so a few rows of the
- * batch are computed at once in registers, one broadcast input times one row of the weights per step. OpenBLAS's
- * gemm, tuned for wide matrices, ran such layers at about a third of its speed on the full network (the 97 %
- * compacted network: 14.8 ms on gemm, 8.9 ms here, on an AVX2 EPYC). Wider layers stay on gemm: at 50 outputs a
- * one-row kernel over 64 lanes was slower than gemm (24 against 15 ms for the 95 % network).
+ * models have (784x30 at 97 %, 784x10 at 99 %): its outputs fit in a few vectors (of 8 lanes, or 16 with AVX-512), so
+ * a few rows of the batch are computed at once in registers, one broadcast input times one row of the weights per
+ * step. OpenBLAS's gemm, tuned for wide matrices, ran such layers at about a third of its speed on the full network
+ * (the 97 % compacted network: 14.8 ms on gemm, 8.9 ms here, on an AVX2 EPYC; on an AVX-512 EPYC 6.8 ms with 8 lanes
+ * and 3.9 with 16). Wider layers stay on gemm: at 50 outputs a one-row kernel over 64 lanes was slower than gemm
+ * (24 against 15 ms for the 95 % network), and so was a 16-lane kernel of two rows (9.3 against 7.9 ms).
  *
- * <p>Outputs are written with a row stride of {@link #stride()} (the outputs rounded up to 8, 16 or 32); the columns
- * past {@link #out()} hold zeros (their weights are zero), so the next skinny layer reads the padded rows as they are.
+ * <p>Outputs are written with a row stride of {@link #stride()} (the outputs rounded up to a whole number of vectors)
+ * from {@link #offset()}; the columns past {@link #out()} hold zeros (their weights are zero), so the next skinny
+ * layer reads the padded rows as they are.
  */
 final class SkinnyLayer {
+    /** Outputs up to which the Java kernels beat OpenBLAS's gemm (above). */
     static final int MAX_OUT = 32;
+    /** The vector width this CPU runs best: 16 lanes with AVX-512 where arrays are line-aligned, 8 otherwise. */
+    static final int LANES = FloatVector.SPECIES_PREFERRED.length() >= 16 && CsrLayer.ALIGNED ? 16 : 8;
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
-    private static final int LANES = 8;
+    private static final int LANES_8 = 8;
+    private static final VectorSpecies<Float> S16 = FloatVector.SPECIES_512;
 
+    private final int lanes;
     private final int in;
     private final int out;
     private final int stride;
-    /** [in, stride], zero past {@code out}. */
+    /**
+     * Where weight and output rows start in their arrays: {@link CsrLayer#BASE} for 16 lanes, so that a 64-byte
+     * vector load never straddles two cache lines (as for the CSR tiles), 0 for 8.
+     */
+    private final int base;
+    /** [in, stride] from {@link #base}, zero past {@code out}. */
     private final float[] w;
 
     SkinnyLayer(Layer layer) {
+        this(layer, LANES);
+    }
+
+    /** @param lanes 8 or 16: the kernels' vector width (tests run both) */
+    SkinnyLayer(Layer layer, int lanes) {
+        if (lanes != 8 && lanes != 16) {
+            throw new IllegalArgumentException("lanes must be 8 or 16, not " + lanes);
+        }
         if (!fits(layer)) {
             throw new IllegalArgumentException("a skinny layer has at most " + MAX_OUT + " outputs, not "
                     + layer.out());
         }
+        this.lanes = lanes;
         in = layer.in();
         out = layer.out();
-        stride = out <= LANES ? LANES : out <= 2 * LANES ? 2 * LANES : 4 * LANES;
-        w = new float[in * stride];
+        stride = out <= lanes ? lanes : out <= 2 * lanes ? 2 * lanes : 4 * lanes;
+        base = lanes == 16 ? CsrLayer.BASE : 0;
+        w = new float[base + in * stride];
         for (int i = 0; i < in; i++) {
-            System.arraycopy(layer.weights(), i * out, w, i * stride, out);
+            System.arraycopy(layer.weights(), i * out, w, base + i * stride, out);
         }
     }
 
@@ -52,24 +74,55 @@ final class SkinnyLayer {
         return stride;
     }
 
+    /** Where the first output row starts in y. */
+    int offset() {
+        return base;
+    }
+
+    /** An output array for {@code rows} rows. */
+    float[] outputs(int rows) {
+        return new float[base + rows * stride];
+    }
+
     /**
      * y[r, 0..stride) = x[r, 0..in) W for r < rows, then ReLU if asked; x rows start at {@code xOffset} and are
-     * {@code xStride} apart, y rows are {@link #stride()} apart from 0. Rows go in groups that keep 8 accumulators
-     * (2 rows of 32 outputs, 4 of 16, 4 of 8), the rest one by one.
+     * {@code xStride} apart, y rows are {@link #stride()} apart from {@link #offset()} ({@link #outputs}). Rows go in
+     * groups that keep 8 accumulators (8 lanes: 2 rows of four vectors, 4 of two or one; 16 lanes: 4 rows of two
+     * vectors, 8 of one), the rest one by one.
      */
     void multiply(float[] x, int xOffset, int xStride, int rows, float[] y, boolean relu) {
-        int group = stride == 4 * LANES ? 2 : 4;
+        if (lanes == 16) {
+            multiply16(x, xOffset, xStride, rows, y, relu);
+            return;
+        }
+        int group = stride == 4 * LANES_8 ? 2 : 4;
         int r = 0;
         for (; r + group <= rows; r += group) {
             int x0 = xOffset + r * xStride;
             switch (stride) {
-                case 4 * LANES -> rows2x32(x, x0, x0 + xStride, y, r * stride, relu);
-                case 2 * LANES -> rows4x16(x, x0, xStride, y, r * stride, relu);
+                case 4 * LANES_8 -> rows2x32(x, x0, x0 + xStride, y, r * stride, relu);
+                case 2 * LANES_8 -> rows4x16(x, x0, xStride, y, r * stride, relu);
                 default -> rows4x8(x, x0, xStride, y, r * stride, relu);
             }
         }
         for (; r < rows; r++) {
             row(x, xOffset + r * xStride, y, r * stride, relu);
+        }
+    }
+
+    private void multiply16(float[] x, int xOffset, int xStride, int rows, float[] y, boolean relu) {
+        int group = stride == 32 ? 4 : 8;
+        int r = 0;
+        for (; r + group <= rows; r += group) {
+            int x0 = xOffset + r * xStride;
+            int y0 = base + r * stride;
+            switch (stride) {
+                case 32 -> rows4x32(x, x0, xStride, y, y0, relu);
+                default -> rows8x16(x, x0, xStride, y, y0, relu);
+            }
+        }
+        for (; r < rows; r++) {
+            row16(x, xOffset + r * xStride, y, base + r * stride, relu);
         }
     }
 
@@ -166,7 +219,7 @@ final class SkinnyLayer {
 
     /** One row, any stride: one accumulator per vector of the stride. */
     private void row(float[] x, int x0, float[] y, int y0, boolean relu) {
-        for (int v = 0; v < stride; v += LANES) {
+        for (int v = 0; v < stride; v += LANES_8) {
             FloatVector a = FloatVector.zero(S);
             for (int i = 0, wi = v; i < in; i++, wi += stride) {
                 a = FloatVector.fromArray(S, w, wi).fma(FloatVector.broadcast(S, x[x0 + i]), a);
@@ -177,5 +230,93 @@ final class SkinnyLayer {
 
     private static void store(FloatVector v, float[] y, int at, boolean relu) {
         CsrLayer.store(v, y, at, relu);
+    }
+
+    /** 16 lanes, four rows of 32 outputs: 8 accumulators, each weight vector loaded once for all rows. */
+    private void rows4x32(float[] x, int x0, int xs, float[] y, int y0, boolean relu) {
+        FloatVector r0v0 = FloatVector.zero(S16);
+        FloatVector r0v1 = r0v0;
+        FloatVector r1v0 = r0v0;
+        FloatVector r1v1 = r0v0;
+        FloatVector r2v0 = r0v0;
+        FloatVector r2v1 = r0v0;
+        FloatVector r3v0 = r0v0;
+        FloatVector r3v1 = r0v0;
+        for (int i = 0, wi = base; i < in; i++, wi += 32) {
+            FloatVector w0 = FloatVector.fromArray(S16, w, wi);
+            FloatVector w1 = FloatVector.fromArray(S16, w, wi + 16);
+            int at = x0 + i;
+            FloatVector u0 = FloatVector.broadcast(S16, x[at]);
+            FloatVector u1 = FloatVector.broadcast(S16, x[at + xs]);
+            FloatVector u2 = FloatVector.broadcast(S16, x[at + 2 * xs]);
+            FloatVector u3 = FloatVector.broadcast(S16, x[at + 3 * xs]);
+            r0v0 = w0.fma(u0, r0v0);
+            r0v1 = w1.fma(u0, r0v1);
+            r1v0 = w0.fma(u1, r1v0);
+            r1v1 = w1.fma(u1, r1v1);
+            r2v0 = w0.fma(u2, r2v0);
+            r2v1 = w1.fma(u2, r2v1);
+            r3v0 = w0.fma(u3, r3v0);
+            r3v1 = w1.fma(u3, r3v1);
+        }
+        store16(r0v0, y, y0, relu);
+        store16(r0v1, y, y0 + 16, relu);
+        store16(r1v0, y, y0 + 32, relu);
+        store16(r1v1, y, y0 + 48, relu);
+        store16(r2v0, y, y0 + 64, relu);
+        store16(r2v1, y, y0 + 80, relu);
+        store16(r3v0, y, y0 + 96, relu);
+        store16(r3v1, y, y0 + 112, relu);
+    }
+
+    /** 16 lanes, eight rows of 16 outputs. */
+    private void rows8x16(float[] x, int x0, int xs, float[] y, int y0, boolean relu) {
+        FloatVector a = FloatVector.zero(S16);
+        FloatVector b = a;
+        FloatVector c = a;
+        FloatVector d = a;
+        FloatVector e = a;
+        FloatVector f = a;
+        FloatVector g = a;
+        FloatVector h = a;
+        for (int i = 0, wi = base; i < in; i++, wi += 16) {
+            FloatVector w0 = FloatVector.fromArray(S16, w, wi);
+            int at = x0 + i;
+            a = w0.fma(FloatVector.broadcast(S16, x[at]), a);
+            b = w0.fma(FloatVector.broadcast(S16, x[at + xs]), b);
+            c = w0.fma(FloatVector.broadcast(S16, x[at + 2 * xs]), c);
+            d = w0.fma(FloatVector.broadcast(S16, x[at + 3 * xs]), d);
+            e = w0.fma(FloatVector.broadcast(S16, x[at + 4 * xs]), e);
+            f = w0.fma(FloatVector.broadcast(S16, x[at + 5 * xs]), f);
+            g = w0.fma(FloatVector.broadcast(S16, x[at + 6 * xs]), g);
+            h = w0.fma(FloatVector.broadcast(S16, x[at + 7 * xs]), h);
+        }
+        store16(a, y, y0, relu);
+        store16(b, y, y0 + 16, relu);
+        store16(c, y, y0 + 32, relu);
+        store16(d, y, y0 + 48, relu);
+        store16(e, y, y0 + 64, relu);
+        store16(f, y, y0 + 80, relu);
+        store16(g, y, y0 + 96, relu);
+        store16(h, y, y0 + 112, relu);
+    }
+
+    /** 16 lanes, one row, any stride: one accumulator per vector of the stride. */
+    private void row16(float[] x, int x0, float[] y, int y0, boolean relu) {
+        for (int v = 0; v < stride; v += 16) {
+            FloatVector a = FloatVector.zero(S16);
+            for (int i = 0, wi = base + v; i < in; i++, wi += stride) {
+                a = FloatVector.fromArray(S16, w, wi).fma(FloatVector.broadcast(S16, x[x0 + i]), a);
+            }
+            store16(a, y, y0 + v, relu);
+        }
+    }
+
+    /**
+     * v into y from {@code at}, through ReLU if asked: for the 16-lane kernels only (a helper compiled on its own
+     * that sees two vector shapes runs the Vector API's Java fallback; the 8-lane kernels have theirs).
+     */
+    private static void store16(FloatVector v, float[] y, int at, boolean relu) {
+        (relu ? v.max(FloatVector.zero(S16)) : v).intoArray(y, at);
     }
 }

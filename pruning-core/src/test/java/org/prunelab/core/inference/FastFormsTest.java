@@ -100,14 +100,17 @@ class FastFormsTest {
 
     @Test
     void gemmFormMixesGemmAndSkinnyLayers() {
-        // 100 and 40 outputs: OpenBLAS's gemm; 30 (32 wide, two rows at a time), 12 (16 wide, four rows) and 5 then
-        // 10 (8 and 16 wide): skinny
+        // 100 and 40 outputs: OpenBLAS's gemm; 30, 12, 5 and 10: skinny, with 8 lanes 32 wide (two rows at a time),
+        // 16 (four rows) and 8 then 16; with 16 lanes 32 wide (four rows) and 16 (eight rows)
         Mlp mixed = randomMlp(13, 50, 100, 40, 30, 12, 5, 10);
         float[] reference = new DenseNetwork(mixed, 64, 1).forwardAll(x, 150);
-        for (int batch : new int[]{64, 75}) { // 75: a batch whose last rows are computed one by one
-            double diff = InferenceTimer.maxAbsDiff(reference, new GemmForm("dense", mixed, batch, 1, Blas.standard()).forwardAll(x,
-                    150));
-            assertTrue(diff < TOLERANCE, "batch " + batch + " differs from the ND4J dense network by " + diff);
+        for (int lanes : new int[]{8, 16}) {
+            for (int batch : new int[]{64, 75}) { // 75: a batch whose last rows are computed one by one
+                double diff = InferenceTimer.maxAbsDiff(reference,
+                        new GemmForm("dense", mixed, batch, 1, Blas.standard(), lanes).forwardAll(x, 150));
+                assertTrue(diff < TOLERANCE, lanes + " lanes, batch " + batch + " differs from the ND4J dense network by "
+                        + diff);
+            }
         }
     }
 
@@ -150,6 +153,18 @@ class FastFormsTest {
             CsrNetwork csr = new CsrNetwork(pruned);
             assertEquals(pruned.nonZeros(), csr.nonZeros());
             assertSameOutputs(pruned, csr);
+        }
+    }
+
+    @Test
+    void csrNetworksOfEveryKernelGiveTheDenseOutputs() {
+        // 50 inputs and 150 rows (a tile of 128 and one of 22): the 16-lane kernel's tiles are filled 16 x 16 by
+        // shuffles and the rest (2 inputs, 6 rows) one by one; the others' tiles take the read inputs one by one
+        for (double p : new double[]{0, 90}) {
+            Mlp pruned = Method.WEIGHT.apply(mlp, p, 0);
+            for (CsrLayer.Kernel k : CsrLayer.Kernel.values()) {
+                assertSameOutputs(pruned, new CsrNetwork(pruned, k));
+            }
         }
     }
 
