@@ -2,6 +2,7 @@ package org.prunelab.runner;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -110,7 +111,7 @@ public final class ChildProcess implements AutoCloseable {
     /** {@code cmd} as a child of {@code priority} runs it: through {@code nice} for background children. */
     static List<String> command(List<String> cmd, Priority priority) {
         Path nice = Path.of("/usr/bin/nice");
-        if (priority == Priority.TIMING || BACKGROUND_NICE == 0 || !java.nio.file.Files.isExecutable(nice)) {
+        if (priority == Priority.TIMING || BACKGROUND_NICE == 0 || !Files.isExecutable(nice)) {
             return cmd;
         }
         List<String> all = new ArrayList<>(List.of(nice.toString(), "-n", Integer.toString(BACKGROUND_NICE)));

@@ -98,8 +98,6 @@ public final class GemmForm extends FormShape {
             if (skinny[k] != null) {
                 skinny[k].multiply(a, aOffset, aStride, rows, activations[k], k < last);
                 aStride = skinny[k].stride();
-                a = activations[k];
-                aOffset = skinny[k].offset();
             } else {
                 // Z [rows, out] = A [rows, in] W [in, out], all row-major
                 MemorySegment in = MemorySegment.ofArray(a).asSlice(4L * aOffset,
@@ -110,9 +108,9 @@ public final class GemmForm extends FormShape {
                     relu(activations[k], rows * outs[k]);
                 }
                 aStride = outs[k];
-                a = activations[k];
-                aOffset = 0;
             }
+            a = activations[k];
+            aOffset = skinny[k] != null ? skinny[k].offset() : 0; // skinny rows start on a cache line
         }
         int classes = classes();
         for (int r = 0; r < rows; r++) {
