@@ -120,6 +120,8 @@ public final class RunClient implements AutoCloseable {
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "lab-runner-" + UUID.randomUUID());
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // idle fetches wait at the broker (records end them at once): fewer wake-ups while the evaluator times
+        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5000);
         try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
             c.subscribe(List.of(Topics.TRAINING_PROGRESS, Topics.TRAINED_MODELS, Topics.PRUNED_VARIANTS,
                     Topics.EVALUATIONS, Topics.DEAD_LETTERS));

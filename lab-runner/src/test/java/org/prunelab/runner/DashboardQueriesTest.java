@@ -56,7 +56,7 @@ class DashboardQueriesTest {
         lab.client.await(RUN, Duration.ofMinutes(6), r -> { });
         lab.prometheus.awaitData("count(pruning_test_accuracy_ratio{run=\"" + RUN + "\"}) == 14", Duration.ofSeconds(60));
         lab.prometheus.awaitData("lab_messages_dead_lettered_total", Duration.ofSeconds(60));
-        LocalKafka.sleep(6000); // a few more scrapes, so that rate() over the window has points
+        LocalKafka.sleep(11000); // two more scrapes (every 5 s), so that rate() over the window has points
     }
 
     @Test

@@ -27,7 +27,8 @@ public interface EvaluatorConfig {
     Optional<Integer> repetitions();
 
     /**
-     * Timed passes at most, where the medians are not yet known within {@link #precision()}; unset:
+     * Timed passes at most at one thread, where the medians are not yet known within {@link #precision()} (at more
+     * threads the passes past the fewest may go on that many times as long: {@link TimingPolicy#mostPairs}); unset:
      * {@link TimingPolicy#STUDY}'s (or {@link #repetitions()}, if that is more).
      */
     Optional<Integer> maxRepetitions();

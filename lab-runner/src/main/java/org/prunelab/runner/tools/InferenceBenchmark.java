@@ -89,8 +89,9 @@ public final class InferenceBenchmark {
         String cpu = cpuModel();
         String builds = Blas.builds().stream().map(Blas::label).collect(java.util.stream.Collectors.joining(", "));
         System.out.printf(Locale.ROOT, "model: %s%ncpu: %s (OpenBLAS builds: %s)%n%d test images; each fast form timed "
-                + "in %d to %d pairs with the fastest dense form after %d warm-up(s), until every median is known "
-                + "within %.1f %%%n", source, cpu, builds, n, policy.repetitions(), policy.maxRepetitions(),
+                + "in %d to %d pairs (%d at 2 threads) with the fastest dense form after %d warm-up(s), until every median "
+                + "is known within %.1f %%%n", source, cpu, builds, n, policy.repetitions(), policy.maxRepetitions(),
+                policy.mostPairs(2),
                 policy.warmups(), 100 * policy.precision());
         List<Row> rows = new ArrayList<>();
         List<Baseline> baselines = new ArrayList<>();

@@ -24,7 +24,7 @@ public final class InferenceTimer {
 
     private final int warmups;
     private final int repetitions;
-    private final int maxRepetitions;
+    private final TimingPolicy policy;
     private final double precision;
     private final LongSupplier wallClock;
     private final LongSupplier cpuClock;
@@ -37,7 +37,7 @@ public final class InferenceTimer {
     InferenceTimer(TimingPolicy policy, LongSupplier wallClock, LongSupplier cpuClock) {
         this.warmups = policy.warmups();
         this.repetitions = policy.repetitions();
-        this.maxRepetitions = policy.maxRepetitions();
+        this.policy = policy;
         this.precision = policy.precision();
         this.wallClock = wallClock;
         this.cpuClock = cpuClock;
@@ -58,7 +58,8 @@ public final class InferenceTimer {
     /**
      * Times several pairings together, round by round: each round runs every pairing's pair once (dense-fast in even
      * rounds, fast-dense in odd ones), for the policy's fewest rounds and then until every form's median is known
-     * within its precision ({@link TimingPolicy}), at most its most rounds. A pairing's repetitions are then spread
+     * within its precision ({@link TimingPolicy}), at most its most rounds at the forms' thread count
+     * ({@link TimingPolicy#mostPairs}). A pairing's repetitions are then spread
      * over the whole block instead of a few seconds of it, so that the machine's slow drift (minutes of a busier
      * host) reaches every pairing alike: the dense passes of one computation timed against different fast forms give
      * medians from one spell of the machine. A short fast form runs {@link #balancingPasses} passes where dense runs
@@ -85,11 +86,13 @@ public final class InferenceTimer {
             }
             passes[i] = balancingPasses(denseMs, fastMs);
         }
-        double[][][] s = new double[n][2][maxRepetitions];
-        double[][][] f = new double[n][2][maxRepetitions];
-        double[][] ratios = new double[n][maxRepetitions];
+        int most = policy.mostPairs(pairings.stream().mapToInt(p -> Math.max(p.dense().threads(), p.fast().threads()))
+                .max().orElse(1));
+        double[][][] s = new double[n][2][most];
+        double[][][] f = new double[n][2][most];
+        double[][] ratios = new double[n][most];
         int done = 0;
-        while (done < maxRepetitions && (done < repetitions || !precise(s, f, done))) {
+        while (done < most && (done < repetitions || !precise(s, f, done))) {
             int r = done;
             for (int i = 0; i < n; i++) {
                 Pairing p = pairings.get(i);

@@ -10,10 +10,13 @@ package org.prunelab.core.inference;
  * noise differs by machine and thread count: on a 2-core EPYC of this project's kind, with the pipeline's other
  * services idle beside it, the dense medians of one computation over a run's 20 variants spread 5.7 % at 1 thread and
  * 11.7 % at 2 with 7 pairs each, and 4.6 % and 4.2 % with this policy (every variant reached the most, 41 pairs).
+ * Above one thread the rounds past the fewest may go on longer ({@link #mostPairs}): with the services' wake-ups
+ * taken from one of the two timed threads, a 2-thread pass's noise was 10 % of its median (1 thread: 2.5 %) and the
+ * run's 20 dense medians at 41 pairs spread 5.5-6.6 %.
  *
  * @param warmups        passes over the set before timing starts (JIT, caches)
  * @param repetitions    timed passes (pairs) at least; the median is reported
- * @param maxRepetitions timed passes (pairs) at most
+ * @param maxRepetitions timed passes (pairs) at most at one thread ({@link #mostPairs} at more)
  * @param precision      the relative half-width of the medians' intervals that ends paired timing early; 0: always
  *                       {@code maxRepetitions}
  */
@@ -35,6 +38,18 @@ public record TimingPolicy(int warmups, int repetitions, int maxRepetitions, dou
         if (!(precision >= 0 && precision < 1)) {
             throw new IllegalArgumentException("precision is a fraction of the median in [0, 1), got " + precision);
         }
+    }
+
+    /**
+     * The most pairs at {@code threads} threads: the rounds past the fewest times the thread count, as a pass there
+     * takes about 1/threads as long (the same time buys that many more pairs) and its spread is wider. Exactly
+     * {@code repetitions} where that is the most.
+     */
+    public int mostPairs(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+        }
+        return repetitions + (maxRepetitions - repetitions) * threads;
     }
 
     /** Exactly {@code repetitions} timed passes. */

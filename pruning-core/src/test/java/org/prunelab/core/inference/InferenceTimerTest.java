@@ -10,9 +10,12 @@ import org.junit.jupiter.api.Test;
 class InferenceTimerTest {
     private long now;
     private final List<String> calls = new ArrayList<>();
+    /** The thread count of the forms made from here on. */
+    private int threads = 1;
 
     /** A form whose pass takes {@code costs[i]} ns on the i-th call (the last cost repeats). */
     private InferenceForm form(String name, long... costs) {
+        int formThreads = threads;
         return new InferenceForm() {
             private int call;
 
@@ -28,7 +31,7 @@ class InferenceTimerTest {
 
             @Override
             public int threads() {
-                return 1;
+                return formThreads;
             }
 
             @Override
@@ -158,6 +161,25 @@ class InferenceTimerTest {
         assertEquals(3, steady.dense().repetitions());
         assertEquals(6, calls.size());
         assertEquals(2.0, steady.speedup(), 1e-9);
+    }
+
+    @Test
+    void atTwoThreadsTheRoundsPastTheFewestMayGoOnTwiceAsLong() {
+        // a dense form alternating 100 and 150 ms never gets within 5 %: at 1 thread 9 pairs, at 2 threads 3 + 2 x 6
+        TimingPolicy policy = new TimingPolicy(0, 3, 9, 0.05);
+        assertEquals(9, policy.mostPairs(1));
+        assertEquals(15, policy.mostPairs(2));
+        assertEquals(3, new TimingPolicy(0, 3).mostPairs(2)); // an exact count stays exact
+        threads = 2;
+        InferenceTimer timer = new InferenceTimer(policy, () -> now, () -> now);
+        long[] alternating = new long[40];
+        for (int i = 0; i < alternating.length; i++) {
+            alternating[i] = i % 2 == 0 ? 100_000_000 : 150_000_000;
+        }
+        PairedTiming p = timer.pair(form("dense", alternating), form("csr", 50_000_000), new float[10], 10);
+        assertEquals(15, p.dense().repetitions());
+        assertEquals(15, p.fast().repetitions());
+        assertEquals(30, calls.size());
     }
 
     @Test
