@@ -12,7 +12,8 @@ package org.prunelab.core.inference;
  * 11.7 % at 2 with 7 pairs each, and 4.6 % and 4.2 % with this policy (every variant reached the most, 41 pairs).
  * Above one thread the rounds past the fewest may go on longer ({@link #mostPairs}): with the services' wake-ups
  * taken from one of the two timed threads, a 2-thread pass's noise was 10 % of its median (1 thread: 2.5 %) and the
- * run's 20 dense medians at 41 pairs spread 5.5-6.6 %.
+ * run's 20 dense medians at 41 pairs spread 5.5-6.6 %; at up to 75, in two runs on a busier spell of the host, 7.2 %
+ * and 6.2 % (1 thread: 3.0 and 4.3 %; the same 20 forms alone in one JVM: 0.9 % and 2.8 %).
  *
  * @param warmups        passes over the set before timing starts (JIT, caches)
  * @param repetitions    timed passes (pairs) at least; the median is reported
