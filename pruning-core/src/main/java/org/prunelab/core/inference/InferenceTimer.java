@@ -22,10 +22,7 @@ public final class InferenceTimer {
     /** The most passes of a fast form one repetition runs ({@link #balancingPasses}). */
     static final int MAX_PASSES = 200;
 
-    private final int warmups;
-    private final int repetitions;
     private final TimingPolicy policy;
-    private final double precision;
     private final LongSupplier wallClock;
     private final LongSupplier cpuClock;
 
@@ -35,10 +32,7 @@ public final class InferenceTimer {
 
     /** With given clocks (nanoseconds), so that the protocol can be tested on a clock the test drives. */
     InferenceTimer(TimingPolicy policy, LongSupplier wallClock, LongSupplier cpuClock) {
-        this.warmups = policy.warmups();
-        this.repetitions = policy.repetitions();
         this.policy = policy;
-        this.precision = policy.precision();
         this.wallClock = wallClock;
         this.cpuClock = cpuClock;
     }
@@ -80,7 +74,7 @@ public final class InferenceTimer {
             outFast[i] = new float[count * p.fast().classes()];
             double denseMs = 0;
             double fastMs = 0;
-            for (int w = 0; w < warmups; w++) {
+            for (int w = 0; w < policy.warmups(); w++) {
                 denseMs = timeOnce(p.dense(), x, count, outDense[i]);
                 fastMs = timeOnce(p.fast(), x, count, outFast[i]);
             }
@@ -92,7 +86,7 @@ public final class InferenceTimer {
         double[][][] f = new double[n][2][most];
         double[][] ratios = new double[n][most];
         int done = 0;
-        while (done < most && (done < repetitions || !precise(s, f, done))) {
+        while (done < most && (done < policy.repetitions() || !precise(s, f, done))) {
             int r = done;
             for (int i = 0; i < n; i++) {
                 Pairing p = pairings.get(i);
@@ -125,11 +119,12 @@ public final class InferenceTimer {
      * the policy's precision: each one's interval ({@link #medianIntervalRank}) over its median.
      */
     private boolean precise(double[][][] s, double[][][] f, int n) {
-        if (precision <= 0) {
+        if (policy.precision() <= 0) {
             return false;
         }
         for (int i = 0; i < s.length; i++) {
-            if (relativeHalfWidth(s[i][0], n) > precision || relativeHalfWidth(f[i][0], n) > precision) {
+            if (relativeHalfWidth(s[i][0], n) > policy.precision()
+                    || relativeHalfWidth(f[i][0], n) > policy.precision()) {
                 return false;
             }
         }
@@ -268,11 +263,11 @@ public final class InferenceTimer {
 
     public Timing time(InferenceForm form, float[] x, int count) {
         float[] out = new float[count * form.classes()];
-        for (int w = 0; w < warmups; w++) {
+        for (int w = 0; w < policy.warmups(); w++) {
             form.forwardAll(x, count, out);
         }
-        double[][] t = new double[2][repetitions];
-        for (int r = 0; r < repetitions; r++) {
+        double[][] t = new double[2][policy.repetitions()];
+        for (int r = 0; r < policy.repetitions(); r++) {
             run(form, x, count, out, t, r, 1);
         }
         return timing(form, t, 1);
@@ -297,7 +292,7 @@ public final class InferenceTimer {
     }
 
     private Timing timing(InferenceForm form, double[][] t, int passes) {
-        return timing(form, t, passes, repetitions);
+        return timing(form, t, passes, policy.repetitions());
     }
 
     /** The timing of the first {@code n} repetitions in t. */
