@@ -29,6 +29,11 @@ import org.prunelab.core.events.TrainingProgress;
  * every run on the broker, in a background thread.
  */
 public final class RunClient implements AutoCloseable {
+    /**
+     * How long an idle fetch waits at the broker, as the services' {@code LAB_KAFKA_FETCH_WAIT_MS}; at most the
+     * consumer's 30 s request timeout, past which a waiting fetch would count as failed.
+     */
+    static final EnvNumber FETCH_WAIT = new EnvNumber("LAB_KAFKA_FETCH_WAIT_MS", 5000, 0, 30_000);
     /** A dead-letter record: the topic it came from, the reason SmallRye recorded, and the payload. */
     public record DeadLetter(String topic, String reason, String payload) {
     }
@@ -121,7 +126,7 @@ public final class RunClient implements AutoCloseable {
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "lab-runner-" + UUID.randomUUID());
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         // idle fetches wait at the broker (records end them at once): fewer wake-ups while the evaluator times
-        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5000);
+        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, FETCH_WAIT.read());
         try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
             c.subscribe(List.of(Topics.TRAINING_PROGRESS, Topics.TRAINED_MODELS, Topics.PRUNED_VARIANTS,
                     Topics.EVALUATIONS, Topics.DEAD_LETTERS));
