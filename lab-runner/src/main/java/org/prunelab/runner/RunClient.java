@@ -58,6 +58,8 @@ public final class RunClient implements AutoCloseable {
     }
 
     private final String bootstrap;
+    /** {@link #FETCH_WAIT}, read on the caller's thread: a bad value fails the constructor, not the poller. */
+    private final int fetchWaitMs;
     private final KafkaProducer<String, String> producer;
     private final Map<String, RunResults> runs = new ConcurrentHashMap<>();
     private final List<DeadLetter> deadLetters = new CopyOnWriteArrayList<>();
@@ -67,6 +69,7 @@ public final class RunClient implements AutoCloseable {
 
     public RunClient(String bootstrap) {
         this.bootstrap = bootstrap;
+        this.fetchWaitMs = FETCH_WAIT.read();
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -126,7 +129,7 @@ public final class RunClient implements AutoCloseable {
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "lab-runner-" + UUID.randomUUID());
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         // idle fetches wait at the broker (records end them at once): fewer wake-ups while the evaluator times
-        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, FETCH_WAIT.read());
+        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, fetchWaitMs);
         try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
             c.subscribe(List.of(Topics.TRAINING_PROGRESS, Topics.TRAINED_MODELS, Topics.PRUNED_VARIANTS,
                     Topics.EVALUATIONS, Topics.DEAD_LETTERS));
