@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -62,7 +61,9 @@ public final class LocalKafka implements AutoCloseable {
             String cp = home.brokerClasspath();
             Path log = dir.resolve("broker.log");
             if (!Files.isDirectory(dir.resolve("logs"))) {
-                String clusterId = base64Uuid();
+                // Kafka's own generator: it never starts an id with '-', which kafka-storage would read as an option
+                // (ours did one start in 64: "argument --cluster-id/-t: expected one argument", and no broker)
+                String clusterId = org.apache.kafka.common.Uuid.randomUuid().toString();
                 ChildProcess format = ChildProcess.startJava("kafka-storage", List.of("-XX:TieredStopAtLevel=1", "-cp", cp,
                         "kafka.tools.StorageTool", "format", "-t", clusterId, "-c", config.toString()), Map.of(), log,
                         ChildProcess.Priority.BACKGROUND);
@@ -138,13 +139,6 @@ public final class LocalKafka implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static String base64Uuid() {
-        UUID u = UUID.randomUUID();
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(16).putLong(u.getMostSignificantBits())
-                .putLong(u.getLeastSignificantBits());
-        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b.array());
     }
 
     private static void waitForExit(ChildProcess p, Duration timeout) {
