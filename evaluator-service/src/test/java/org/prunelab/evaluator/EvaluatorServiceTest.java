@@ -25,6 +25,7 @@ import org.prunelab.core.events.TrainingJob;
 import org.prunelab.core.events.TrainingRequest;
 import org.prunelab.core.pruning.Stage;
 import org.prunelab.core.inference.CompactedNetwork;
+import org.prunelab.core.inference.FastForm;
 import org.prunelab.core.model.Mlp;
 import org.prunelab.core.model.ModelArtifact;
 import org.prunelab.core.model.ModelManifest;
@@ -203,7 +204,9 @@ class EvaluatorServiceTest {
         EvaluationEvent n = Json.read(evaluations.received().get(1).getPayload(), EvaluationEvent.class);
         assertEquals(weight.key(), w.key());
         assertEquals("csr", w.fastForm());
-        assertEquals(method(weight).nonZeros(), w.fastParameters());
+        // the CSR form holds the nonzeros between neurons that can change the outputs (FastFormsTest counts them)
+        assertEquals(FastForm.CSR.parameters(method(weight)), w.fastParameters());
+        assertTrue(w.fastParameters() <= method(weight).nonZeros());
         assertEquals("compact", n.fastForm());
         assertEquals(CompactedNetwork.compact(method(neuron)).parameters(), n.fastParameters());
         // global pruning's variants are evaluated in the CSR form too
@@ -211,7 +214,8 @@ class EvaluatorServiceTest {
         assertNull(deliver(connector, Topics.PRUNED_VARIANTS, Json.write(global)));
         EvaluationEvent g = Json.read(evaluations.received().get(2).getPayload(), EvaluationEvent.class);
         assertEquals("csr", g.fastForm());
-        assertEquals(method(global).nonZeros(), g.fastParameters());
+        assertEquals(FastForm.CSR.parameters(method(global)), g.fastParameters());
+        assertTrue(g.fastParameters() < method(global).nonZeros(), "at 80 % some neurons of this network are dead");
         // the fast forms are in the store to take away: a CSR matrix per layer, one compacted network
         assertEquals(3, w.fastArtifacts().size());
         assertEquals(1, n.fastArtifacts().size());

@@ -155,7 +155,8 @@ public final class InferenceBenchmark {
                 double bound = 1 / (cmp.speedup() * share);
                 Row row = new Row(threads, p, org.prunelab.core.model.Sparsity.of(weight).overall(), fastest, csr,
                         share, cmp, bound, gflops(fullFlops, n, denseMs),
-                        gflops(2.0 * weight.nonZeros(), n, csr.fast().wallMedianMs()),
+                        // the nonzeros the CSR form multiplies: those between neurons that can change the outputs
+                        gflops(2.0 * FastForm.CSR.parameters(weight), n, csr.fast().wallMedianMs()),
                         gflops(flops(compact), n, cmp.fast().wallMedianMs()));
                 rows.add(row);
                 System.out.printf(Locale.ROOT, "%5s %9.1f %9.1f %6.2fx %-13s %7.1f %9.1f %6.2fx %-13s %7.1f %9.2f%n",

@@ -11,11 +11,14 @@ import org.prunelab.core.model.Layer;
  * feature are contiguous, so every nonzero weight is one broadcast multiply-add over a whole tile of the batch, with
  * SIMD lanes across the batch. The width is the kernel's: 8 vectors.
  *
- * <p>The inputs are split into blocks whose slice of the activation tile fits the L1 cache (28 KiB: 112 rows of a
- * 64-wide tile). Without blocking, every nonzero pulled its 256 bytes from L2 and the kernel ran at L2
- * bandwidth, about 3x below its FMA bound on this project's machines. Each block adds a read-modify-write of the
- * output row, so a sparse layer gets fewer blocks: about one per 24 nonzeros of an output row (12, 24 and 48 measured alike
- * within noise; 48 was a little slower at 90 %).
+ * <p>The inputs are split into blocks whose slice of the activation tile fits the L1 cache (the kernel's
+ * {@link Kernel#l1Bytes}: 72 rows of the 16-lane kernel's 128-wide tile). Without blocking, every nonzero pulled
+ * its bytes from L2 and the kernel ran at L2 bandwidth, about 3x below its FMA bound on this project's machines.
+ * Each block adds a read-modify-write of the output row, so a sparse layer gets fewer blocks: about one per 16
+ * nonzeros of an output row. Whole network, one thread, AMD EPYC with a 48 KiB L1, settings timed round-robin in one
+ * process against the dense pass: 36 KiB and 16 made the speed-up 2-3 % higher at 50 % (1.24 against 1.22, 1.26
+ * against 1.23, 1.22 against 1.18 in three launches) and 7 % at 90 % (4.40 against 4.12) than 28 KiB and 24;
+ * 20-24 KiB or 44-80 KiB were slower at 50 %.
  */
 public final class CsrLayer {
     /**
@@ -54,16 +57,28 @@ public final class CsrLayer {
          * 18.5. A 64-wide tile in two sets of 4 accumulators taking alternate nonzeros ran 253-258, 64-67, 15.5; on
          * tiles 16 bytes off a line, where every 64-byte load straddles two lines, it ran like the 8-lane kernel.
          */
-        LANES16(128),
+        LANES16(128, 36 * 1024),
         /** AVX2 (8 lanes): a 64-wide tile in 8 accumulators held in named locals. */
-        LANES8(64),
+        LANES8(64, 28 * 1024),
         /** Any width: an array of accumulators (slow where the JIT does not keep them in registers). */
-        ANY(64);
+        ANY(64, 28 * 1024);
 
         private final int width;
+        private final int l1Bytes;
 
-        Kernel(int width) {
+        /**
+         * @param l1Bytes bytes of the tile's input rows one block reads: an L1 data cache's share, with room for the
+         *                output rows. Measured where each kernel runs: 28 KiB on AVX2 EPYCs (32 KiB L1), 36 KiB on
+         *                the AVX-512 EPYC (48 KiB L1).
+         */
+        Kernel(int width, int l1Bytes) {
             this.width = width;
+            this.l1Bytes = l1Bytes;
+        }
+
+        /** Bytes of input rows per block. */
+        int l1Bytes() {
+            return l1Bytes;
         }
 
         /** Batch rows one pass of the kernel handles: the tile's width. */
@@ -74,9 +89,7 @@ public final class CsrLayer {
 
     static final Kernel FASTEST = FloatVector.SPECIES_PREFERRED.length() >= 16 && ALIGNED ? Kernel.LANES16
             : S.length() == 8 ? Kernel.LANES8 : Kernel.ANY;
-    /** Bytes of a tile's input rows one block reads: an L1 cache's share, with room for the output rows. */
-    private static final int L1_BYTES = 28 * 1024;
-    private static final int NONZEROS_PER_BLOCK_ROW = 24;
+    private static final int NONZEROS_PER_BLOCK_ROW = 16;
 
     private final int in;
     private final int out;
@@ -111,7 +124,7 @@ public final class CsrLayer {
         this.out = layer.out();
         int nnz = (int) (layer.size() - layer.zeros());
         int perRow = nnz / out;
-        int l1Rows = L1_BYTES / (tile * Float.BYTES);
+        int l1Rows = kernel.l1Bytes() / (tile * Float.BYTES);
         this.blocks = Math.max(1, Math.min((in + l1Rows - 1) / l1Rows, perRow / NONZEROS_PER_BLOCK_ROW));
         int blockRows = (in + blocks - 1) / blocks;
         rowStart = new int[blocks * (out + 1)];

@@ -23,15 +23,18 @@ public enum FastForm {
                     setting.threads());
         }
 
+        /** The nonzeros between the neurons that can change the outputs: what {@link CsrNetwork} holds. */
         @Override
         public List<LayerCost> costs(Mlp mlp) {
+            Mlp live = CompactedNetwork.compact(mlp);
             List<LayerCost> costs = new ArrayList<>();
             for (int k = 0; k < mlp.layers().size(); k++) {
                 Layer l = mlp.layer(k);
-                long nnz = l.size() - l.zeros();
+                Layer c = live.layer(k);
+                long nnz = c.size() - c.zeros();
                 // values and column indices per nonzero, one row pointer per input and one more
-                costs.add(new LayerCost(k, l.in(), l.out(), nnz, l.in(), l.out(), nnz, 2L * l.size(), 4L * l.size(),
-                        2 * nnz, 8 * nnz + 4L * (l.in() + 1)));
+                costs.add(new LayerCost(k, l.in(), l.out(), l.size() - l.zeros(), c.in(), c.out(), nnz, 2L * l.size(),
+                        4L * l.size(), 2 * nnz, 8 * nnz + 4L * (c.in() + 1)));
             }
             return costs;
         }

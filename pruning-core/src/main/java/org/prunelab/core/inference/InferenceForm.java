@@ -60,23 +60,8 @@ public interface InferenceForm {
         }
     }
 
-    /** Row-wise softmax of logits [rows, classes] in place, max-shifted for stability. */
+    /** Row-wise softmax of logits [rows, classes] in place, max-shifted for stability ({@link Softmax}). */
     static void softmax(float[] logits, int offset, int rows, int classes) {
-        for (int r = 0; r < rows; r++) {
-            int base = offset + r * classes;
-            float max = Float.NEGATIVE_INFINITY;
-            for (int c = 0; c < classes; c++) {
-                max = Math.max(max, logits[base + c]);
-            }
-            float sum = 0;
-            for (int c = 0; c < classes; c++) {
-                float e = (float) Math.exp(logits[base + c] - max);
-                logits[base + c] = e;
-                sum += e;
-            }
-            for (int c = 0; c < classes; c++) {
-                logits[base + c] /= sum;
-            }
-        }
+        Softmax.rows(logits, offset, rows, classes);
     }
 }
