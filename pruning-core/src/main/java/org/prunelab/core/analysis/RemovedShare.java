@@ -8,7 +8,9 @@ import org.prunelab.core.pruning.Method;
 /**
  * The share of all the network's weights a method really removes at a percentage. Weight pruning removes the
  * zeroed weights; neuron pruning removes each dead neuron's column and also its row in the next layer, since a dead
- * neuron's outgoing weights only ever multiply zero: that share is 1 - (compacted weights / all weights).
+ * neuron's outgoing weights only ever multiply zero: that share is 1 - (compacted weights / all weights). Either
+ * form also leaves out the weights of neurons that cannot change the outputs: a neuron weight pruning left without
+ * any nonzero weight in, or without any out.
  */
 public final class RemovedShare {
     private RemovedShare() {
