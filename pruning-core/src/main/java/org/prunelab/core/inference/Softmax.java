@@ -50,7 +50,8 @@ final class Softmax {
     /**
      * Softmax of each row of z [rows, classes] from {@code offset}, in place: each row shifted by its max (for
      * stability), then the exponentials over the whole block at once (SIMD across rows: MNIST's 10 classes fill no
-     * vector; one masked vector per row took 0.44 ms, this 0.3), then each row scaled by the inverse of its sum.
+     * vector; one masked vector per row took 0.44 ms, this 0.40, a Math.exp per value 0.70), then each row scaled by
+     * the inverse of its sum.
      */
     static void rows(float[] z, int offset, int rows, int classes) {
         for (int r = 0, at = offset; r < rows; r++, at += classes) {
