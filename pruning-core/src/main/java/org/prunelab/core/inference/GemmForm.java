@@ -13,8 +13,8 @@ import org.prunelab.core.training.Blas;
  * read where it lies in the test set (no copy into native memory), ReLU runs in Java over the layer's output, and
  * nothing goes through ND4J's per-op dispatch. For the full network this is as fast as {@link DenseNetwork}; for
  * the small layers of a compacted network the per-call costs dominated there (a 97 % compacted network, 1 % of the
- * dense FLOPs, took 3.7x its FLOP share of the dense time). Layers with few outputs (those of heavily compacted
- * networks, and the 10-way output layer) run on {@link SkinnyLayer}'s Java kernel instead of gemm.
+ * dense FLOPs, took 3.7x its FLOP share of the dense time). Layers with few outputs (those of compacted networks from
+ * 80 % neuron pruning up, and the 10-way output layer) run on a Java kernel instead ({@link NarrowLayer}).
  */
 public final class GemmForm extends FormShape {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -22,7 +22,7 @@ public final class GemmForm extends FormShape {
     private final int[] ins;
     private final int[] outs;
     /** Per layer: the Java kernel for a layer with few outputs, or null for OpenBLAS's gemm. */
-    private final SkinnyLayer[] skinny;
+    private final NarrowLayer[] narrow;
     private final MemorySegment[] weights;
     private final float[][] activations;
     private final MemorySegment[] activationSegments;
@@ -38,7 +38,7 @@ public final class GemmForm extends FormShape {
         this(name, mlp, batchSize, blasThreads, blas, SkinnyLayer.LANES);
     }
 
-    /** As above, with skinny layers of {@code skinnyLanes} lanes (8 or 16; tests run both). */
+    /** As above, with Java kernels of {@code skinnyLanes} lanes (8 or 16; tests run both). */
     GemmForm(String name, Mlp mlp, int batchSize, int blasThreads, Blas blas, int skinnyLanes) {
         super(name, batchSize, blasThreads, mlp);
         this.blasThreads = blasThreads;
@@ -47,16 +47,16 @@ public final class GemmForm extends FormShape {
         ins = new int[n];
         outs = new int[n];
         weights = new MemorySegment[n];
-        skinny = new SkinnyLayer[n];
+        narrow = new NarrowLayer[n];
         activations = new float[n][];
         activationSegments = new MemorySegment[n];
         for (int k = 0; k < n; k++) {
             Layer l = mlp.layer(k);
             ins[k] = l.in();
             outs[k] = l.out();
-            if (SkinnyLayer.fits(l)) {
-                skinny[k] = new SkinnyLayer(l, skinnyLanes);
-                activations[k] = skinny[k].outputs(batchSize);
+            narrow[k] = NarrowLayer.of(l, skinnyLanes);
+            if (narrow[k] != null) {
+                activations[k] = narrow[k].outputs(batchSize);
             } else {
                 weights[k] = MemorySegment.ofArray(l.weights().clone()); // row-major [in, out]
                 activations[k] = new float[batchSize * l.out()];
@@ -65,9 +65,9 @@ public final class GemmForm extends FormShape {
         }
     }
 
-    /** Whether some layer of {@code mlp} goes through gemm (the others run on {@link SkinnyLayer}). */
+    /** Whether some layer of {@code mlp} goes through gemm (the others run on a {@link NarrowLayer}). */
     public static boolean usesGemm(Mlp mlp) {
-        return mlp.layers().stream().anyMatch(l -> !SkinnyLayer.fits(l));
+        return mlp.layers().stream().anyMatch(l -> !NarrowLayer.fits(l, SkinnyLayer.LANES));
     }
 
     @Override
@@ -77,8 +77,8 @@ public final class GemmForm extends FormShape {
 
     @Override
     public String blas() {
-        // a network of skinny layers alone never calls it
-        return java.util.Arrays.stream(skinny).anyMatch(java.util.Objects::isNull) ? blas.label() : "";
+        // a network of Java kernels alone never calls it
+        return java.util.Arrays.stream(narrow).anyMatch(java.util.Objects::isNull) ? blas.label() : "";
     }
 
     /** OpenBLAS at this form's thread count: a process-wide setting, so forms set it as they run. */
@@ -95,9 +95,9 @@ public final class GemmForm extends FormShape {
         int aStride = ins[0];
         int last = ins.length - 1;
         for (int k = 0; k <= last; k++) {
-            if (skinny[k] != null) {
-                skinny[k].multiply(a, aOffset, aStride, rows, activations[k], k < last);
-                aStride = skinny[k].stride();
+            if (narrow[k] != null) {
+                narrow[k].multiply(a, aOffset, aStride, rows, activations[k], k < last);
+                aStride = narrow[k].stride();
             } else {
                 // Z [rows, out] = A [rows, in] W [in, out], all row-major
                 MemorySegment in = MemorySegment.ofArray(a).asSlice(4L * aOffset,
@@ -110,7 +110,7 @@ public final class GemmForm extends FormShape {
                 aStride = outs[k];
             }
             a = activations[k];
-            aOffset = skinny[k] != null ? skinny[k].offset() : 0; // skinny rows start on a cache line
+            aOffset = narrow[k] != null ? narrow[k].offset() : 0; // their rows start on a cache line
         }
         int classes = classes();
         for (int r = 0; r < rows; r++) {

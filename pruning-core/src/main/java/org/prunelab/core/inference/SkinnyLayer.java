@@ -17,7 +17,7 @@ import org.prunelab.core.model.Layer;
  * from {@link #offset()}; the columns past {@link #out()} hold zeros (their weights are zero), so the next skinny
  * layer reads the padded rows as they are.
  */
-final class SkinnyLayer {
+final class SkinnyLayer implements NarrowLayer {
     /** Outputs up to which the Java kernels beat OpenBLAS's gemm (above). */
     static final int MAX_OUT = 32;
     /** The vector width this CPU runs best: 16 lanes with AVX-512 where arrays are line-aligned, 8 otherwise. */
@@ -70,17 +70,20 @@ final class SkinnyLayer {
         return out;
     }
 
-    int stride() {
+    @Override
+    public int stride() {
         return stride;
     }
 
     /** Where the first output row starts in y. */
-    int offset() {
+    @Override
+    public int offset() {
         return base;
     }
 
     /** An output array for {@code rows} rows. */
-    float[] outputs(int rows) {
+    @Override
+    public float[] outputs(int rows) {
         return new float[base + rows * stride];
     }
 
@@ -90,7 +93,8 @@ final class SkinnyLayer {
      * groups that keep 8 accumulators (8 lanes: 2 rows of four vectors, 4 of two or one; 16 lanes: 4 rows of two
      * vectors, 8 of one), the rest one by one.
      */
-    void multiply(float[] x, int xOffset, int xStride, int rows, float[] y, boolean relu) {
+    @Override
+    public void multiply(float[] x, int xOffset, int xStride, int rows, float[] y, boolean relu) {
         if (lanes == 16) {
             multiply16(x, xOffset, xStride, rows, y, relu);
             return;

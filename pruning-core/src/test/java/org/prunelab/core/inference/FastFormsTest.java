@@ -81,8 +81,8 @@ class FastFormsTest {
 
     @Test
     void gemmFormMatchesTheNd4jDenseNetworkInEverySettingOnEveryBuild() {
-        // 100 outputs: a gemm layer (40 would do, but a test should not lean on where skinny layers end)
-        Mlp mlp = randomMlp(14, 50, 100, 40, 10);
+        // 250 outputs: a gemm layer (a test should not lean on where the Java kernels end, at 200 today)
+        Mlp mlp = randomMlp(14, 50, 250, 40, 10);
         float[] reference = new DenseNetwork(mlp, 64, 1).forwardAll(x, 150);
         for (Blas blas : Blas.builds()) {
             for (DenseSetting s : List.of(new DenseSetting(64, 1, false, blas), new DenseSetting(100, 1, false, blas),
@@ -99,10 +99,11 @@ class FastFormsTest {
     }
 
     @Test
-    void gemmFormMixesGemmAndSkinnyLayers() {
-        // 100 and 40 outputs: OpenBLAS's gemm; 30, 12, 5 and 10: skinny, with 8 lanes 32 wide (two rows at a time),
-        // 16 (four rows) and 8 then 16; with 16 lanes 32 wide (four rows) and 16 (eight rows)
-        Mlp mixed = randomMlp(13, 50, 100, 40, 30, 12, 5, 10);
+    void gemmFormMixesGemmAndJavaLayers() {
+        // 250 outputs: OpenBLAS's gemm. 100, 80 and 40: gemm with 8 lanes; with 16, panels of 3 + 3 + 1 vectors
+        // (112 wide, 12 padding), 3 + 2 and 3 (8 padding). 30, 12, 5 and 10: skinny, with 8 lanes 32 wide (two rows
+        // at a time), 16 (four rows) and 8 then 16; with 16 lanes 32 wide (four rows) and 16 (eight rows)
+        Mlp mixed = randomMlp(13, 50, 250, 100, 80, 40, 30, 12, 5, 10);
         float[] reference = new DenseNetwork(mixed, 64, 1).forwardAll(x, 150);
         for (int lanes : new int[]{8, 16}) {
             for (int batch : new int[]{64, 75}) { // 75: a batch whose last rows are computed one by one
@@ -115,9 +116,41 @@ class FastFormsTest {
     }
 
     @Test
+    void panelLayersWriteEveryOutputAndZerosInThePadding() {
+        // a layer with and without ReLU, rows from an offset and a stride wider than the inputs, as GemmForm passes
+        // them; 71 rows: eight groups of 8 and 7 rows one by one
+        for (int out : new int[]{33, 48, 64, 100, 200}) {
+            Layer l = randomMlp(out, 37, out).layer(0);
+            PanelLayer panel = new PanelLayer(l);
+            assertEquals(16 * ((out + 15) / 16), panel.stride());
+            int rows = 71;
+            int xStride = 40;
+            float[] in = inputs(out, 3 + rows * xStride, 1);
+            for (boolean relu : new boolean[]{false, true}) {
+                float[] y = panel.outputs(rows);
+                java.util.Arrays.fill(y, Float.NaN);
+                panel.multiply(in, 3, xStride, rows, y, relu);
+                for (int r = 0; r < rows; r++) {
+                    for (int j = 0; j < panel.stride(); j++) {
+                        double want = 0;
+                        if (j < out) {
+                            for (int i = 0; i < l.in(); i++) {
+                                want += (double) in[3 + r * xStride + i] * l.weights()[i * out + j];
+                            }
+                            want = relu ? Math.max(want, 0) : want;
+                        }
+                        float got = y[panel.offset() + r * panel.stride() + j];
+                        assertEquals(want, got, 1e-4, out + " outputs, row " + r + ", output " + j + ", relu " + relu);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void aNetworkOfSkinnyLayersIsNotOfferedOpenBlasThreads() {
         Mlp skinny = randomMlp(17, 50, 30, 20, 10);
-        assertTrue(!GemmForm.usesGemm(skinny) && GemmForm.usesGemm(randomMlp(17, 50, 100, 10)));
+        assertTrue(!GemmForm.usesGemm(skinny) && GemmForm.usesGemm(randomMlp(17, 50, 250, 10)));
         DenseSetting two = DenseSetting.fastest(skinny, List.of(16, 32), 2, x, 150);
         assertTrue(two.tiles(), "the Java kernel runs on the calling thread: only tiles use the second one, " + two);
         assertEquals("tiles", two.build("compact", skinny).way());

@@ -1,0 +1,279 @@
+package org.prunelab.core.inference;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+import org.prunelab.core.model.Layer;
+
+/**
+ * A dense layer of 33 to {@link #MAX_OUT} outputs on 16-lane vectors (AVX-512), too wide for {@link SkinnyLayer}: the
+ * layers of compacted networks from 80 % neuron pruning up (784x200, 784x100, 784x50...). OpenBLAS's gemm, tuned for
+ * wide matrices, ran 784x50 at 95 GF/s and 784x100 at 125 where it runs the full network at 190; these kernels run
+ * them at 140 and 170 streaming the test set, 190-210 on rows in cache (784x200: 198 against 135 on gemm). The outputs
+ * go in panels of up to three vectors (48 outputs), rounded up to whole vectors (50 outputs: one panel of three and
+ * one of one, 14 lanes of padding: two dot products per row for the last two outputs came out slower); a group of
+ * eight rows goes through every panel while its inputs stay in L1, four rows at a time through a panel of three
+ * (12 accumulators: eight rows' 24 ran at 144 against 210 GF/s in L2, the JIT spilling).
+ *
+ * <p>Outputs are written as {@link SkinnyLayer}'s: rows {@link #stride()} apart from {@link #offset()}, zeros past
+ * {@link #out()}.
+ */
+final class PanelLayer implements NarrowLayer {
+    /** Outputs up to which these kernels beat OpenBLAS's gemm (measured up to 200; wider layers are rarely narrow). */
+    static final int MAX_OUT = 200;
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
+    private static final int LANES = 16;
+    private static final int ROWS = 8;
+    private static final int PANEL = 3;
+
+    private final int in;
+    private final int out;
+    private final int stride;
+    private final int base = CsrLayer.BASE;
+    /** Per panel: its vectors, its first output, and where its [in, vectors x 16] weights start in {@link #w}. */
+    private final int[] vectors;
+    private final int[] column;
+    private final int[] start;
+    private final float[] w;
+
+    PanelLayer(Layer layer) {
+        if (!fits(layer, LANES)) {
+            throw new IllegalArgumentException("a panel layer has " + (SkinnyLayer.MAX_OUT + 1) + " to " + MAX_OUT
+                    + " outputs, not " + layer.out());
+        }
+        in = layer.in();
+        out = layer.out();
+        int whole = (out + LANES - 1) / LANES;
+        stride = LANES * whole;
+        int panels = (whole + PANEL - 1) / PANEL;
+        vectors = new int[panels];
+        column = new int[panels];
+        start = new int[panels];
+        w = new float[base + in * LANES * whole];
+        for (int p = 0, at = base; p < panels; p++) {
+            vectors[p] = Math.min(PANEL, whole - p * PANEL);
+            column[p] = p * PANEL * LANES;
+            start[p] = at;
+            int width = vectors[p] * LANES;
+            for (int i = 0; i < in; i++) {
+                int n = Math.min(width, out - column[p]); // the last panel is padded past out
+                System.arraycopy(layer.weights(), i * out + column[p], w, at + i * width, n);
+            }
+            at += in * width;
+        }
+    }
+
+    /** Whether these kernels run {@code layer}: on 16 lanes, wider than a skinny layer, up to {@link #MAX_OUT}. */
+    static boolean fits(Layer layer, int lanes) {
+        return lanes == LANES && layer.out() > SkinnyLayer.MAX_OUT && layer.out() <= MAX_OUT;
+    }
+
+    int out() {
+        return out;
+    }
+
+    @Override
+    public int stride() {
+        return stride;
+    }
+
+    @Override
+    public int offset() {
+        return base;
+    }
+
+    @Override
+    public float[] outputs(int rows) {
+        return new float[base + rows * stride];
+    }
+
+    @Override
+    public void multiply(float[] x, int xOffset, int xStride, int rows, float[] y, boolean relu) {
+        int r = 0;
+        for (; r + ROWS <= rows; r += ROWS) {
+            // eight rows through every panel: their inputs (8 x 3 KiB for 784) stay in L1 from one panel to the next
+            int x0 = xOffset + r * xStride;
+            int x4 = x0 + 4 * xStride;
+            int y0 = base + r * stride;
+            int y4 = y0 + 4 * stride;
+            for (int p = 0; p < vectors.length; p++) {
+                int c = column[p];
+                switch (vectors[p]) {
+                    case 3 -> {
+                        rows4x48(x, x0, xStride, start[p], y, y0 + c, relu);
+                        rows4x48(x, x4, xStride, start[p], y, y4 + c, relu);
+                    }
+                    case 2 -> {
+                        rows4x32(x, x0, xStride, start[p], y, y0 + c, relu);
+                        rows4x32(x, x4, xStride, start[p], y, y4 + c, relu);
+                    }
+                    default -> rows8x16(x, x0, xStride, start[p], y, y0 + c, relu);
+                }
+            }
+        }
+        for (; r < rows; r++) {
+            row(x, xOffset + r * xStride, y, base + r * stride, relu);
+        }
+    }
+
+    /** Four rows, three vectors: 12 accumulators (eight rows' 24 spilled: 144 against 210 GF/s in L2). */
+    private void rows4x48(float[] x, int x0, int xs, int w0, float[] y, int y0, boolean relu) {
+        FloatVector a0 = FloatVector.zero(S);
+        FloatVector a1 = a0;
+        FloatVector a2 = a0;
+        FloatVector b0 = a0;
+        FloatVector b1 = a0;
+        FloatVector b2 = a0;
+        FloatVector c0 = a0;
+        FloatVector c1 = a0;
+        FloatVector c2 = a0;
+        FloatVector d0 = a0;
+        FloatVector d1 = a0;
+        FloatVector d2 = a0;
+        for (int i = 0, wi = w0; i < in; i++, wi += 48) {
+            FloatVector v0 = FloatVector.fromArray(S, w, wi);
+            FloatVector v1 = FloatVector.fromArray(S, w, wi + 16);
+            FloatVector v2 = FloatVector.fromArray(S, w, wi + 32);
+            int at = x0 + i;
+            FloatVector u = FloatVector.broadcast(S, x[at]);
+            a0 = v0.fma(u, a0);
+            a1 = v1.fma(u, a1);
+            a2 = v2.fma(u, a2);
+            u = FloatVector.broadcast(S, x[at + xs]);
+            b0 = v0.fma(u, b0);
+            b1 = v1.fma(u, b1);
+            b2 = v2.fma(u, b2);
+            u = FloatVector.broadcast(S, x[at + 2 * xs]);
+            c0 = v0.fma(u, c0);
+            c1 = v1.fma(u, c1);
+            c2 = v2.fma(u, c2);
+            u = FloatVector.broadcast(S, x[at + 3 * xs]);
+            d0 = v0.fma(u, d0);
+            d1 = v1.fma(u, d1);
+            d2 = v2.fma(u, d2);
+        }
+        int s = stride;
+        store3(a0, a1, a2, y, y0, relu);
+        store3(b0, b1, b2, y, y0 + s, relu);
+        store3(c0, c1, c2, y, y0 + 2 * s, relu);
+        store3(d0, d1, d2, y, y0 + 3 * s, relu);
+    }
+
+    private void rows4x32(float[] x, int x0, int xs, int w0, float[] y, int y0, boolean relu) {
+        FloatVector a0 = FloatVector.zero(S);
+        FloatVector a1 = a0;
+        FloatVector b0 = a0;
+        FloatVector b1 = a0;
+        FloatVector c0 = a0;
+        FloatVector c1 = a0;
+        FloatVector d0 = a0;
+        FloatVector d1 = a0;
+        for (int i = 0, wi = w0; i < in; i++, wi += 32) {
+            FloatVector v0 = FloatVector.fromArray(S, w, wi);
+            FloatVector v1 = FloatVector.fromArray(S, w, wi + 16);
+            int at = x0 + i;
+            FloatVector u = FloatVector.broadcast(S, x[at]);
+            a0 = v0.fma(u, a0);
+            a1 = v1.fma(u, a1);
+            u = FloatVector.broadcast(S, x[at + xs]);
+            b0 = v0.fma(u, b0);
+            b1 = v1.fma(u, b1);
+            u = FloatVector.broadcast(S, x[at + 2 * xs]);
+            c0 = v0.fma(u, c0);
+            c1 = v1.fma(u, c1);
+            u = FloatVector.broadcast(S, x[at + 3 * xs]);
+            d0 = v0.fma(u, d0);
+            d1 = v1.fma(u, d1);
+        }
+        int s = stride;
+        store2(a0, a1, y, y0, relu);
+        store2(b0, b1, y, y0 + s, relu);
+        store2(c0, c1, y, y0 + 2 * s, relu);
+        store2(d0, d1, y, y0 + 3 * s, relu);
+    }
+
+    private void rows8x16(float[] x, int x0, int xs, int w0, float[] y, int y0, boolean relu) {
+        FloatVector a = FloatVector.zero(S);
+        FloatVector b = a;
+        FloatVector c = a;
+        FloatVector d = a;
+        FloatVector e = a;
+        FloatVector f = a;
+        FloatVector g = a;
+        FloatVector h = a;
+        for (int i = 0, wi = w0; i < in; i++, wi += 16) {
+            FloatVector v = FloatVector.fromArray(S, w, wi);
+            int at = x0 + i;
+            a = v.fma(FloatVector.broadcast(S, x[at]), a);
+            b = v.fma(FloatVector.broadcast(S, x[at + xs]), b);
+            c = v.fma(FloatVector.broadcast(S, x[at + 2 * xs]), c);
+            d = v.fma(FloatVector.broadcast(S, x[at + 3 * xs]), d);
+            e = v.fma(FloatVector.broadcast(S, x[at + 4 * xs]), e);
+            f = v.fma(FloatVector.broadcast(S, x[at + 5 * xs]), f);
+            g = v.fma(FloatVector.broadcast(S, x[at + 6 * xs]), g);
+            h = v.fma(FloatVector.broadcast(S, x[at + 7 * xs]), h);
+        }
+        int s = stride;
+        if (relu) {
+            FloatVector zero = FloatVector.zero(S);
+            a = a.max(zero);
+            b = b.max(zero);
+            c = c.max(zero);
+            d = d.max(zero);
+            e = e.max(zero);
+            f = f.max(zero);
+            g = g.max(zero);
+            h = h.max(zero);
+        }
+        a.intoArray(y, y0);
+        b.intoArray(y, y0 + s);
+        c.intoArray(y, y0 + 2 * s);
+        d.intoArray(y, y0 + 3 * s);
+        e.intoArray(y, y0 + 4 * s);
+        f.intoArray(y, y0 + 5 * s);
+        g.intoArray(y, y0 + 6 * s);
+        h.intoArray(y, y0 + 7 * s);
+    }
+
+    /** One row, one vector at a time: for the rows past the last group of 8. */
+    private void row(float[] x, int x0, float[] y, int y0, boolean relu) {
+        for (int p = 0; p < vectors.length; p++) {
+            int width = vectors[p] * LANES;
+            for (int v = 0; v < width; v += LANES) {
+                FloatVector a = FloatVector.zero(S);
+                for (int i = 0, wi = start[p] + v; i < in; i++, wi += width) {
+                    a = FloatVector.fromArray(S, w, wi).fma(FloatVector.broadcast(S, x[x0 + i]), a);
+                }
+                (relu ? a.max(FloatVector.zero(S)) : a).intoArray(y, y0 + column[p] + v);
+            }
+        }
+    }
+
+    /**
+     * The kernels' stores, written out: C2 did not inline a shared one-vector helper into them ("low call site
+     * frequency"), and a vector passed to a call that is not inlined is boxed and stored by the Java fallback
+     * (784x48: 28 against 180 GF/s).
+     */
+    private static void store3(FloatVector a, FloatVector b, FloatVector c, float[] y, int at, boolean relu) {
+        if (relu) {
+            FloatVector zero = FloatVector.zero(S);
+            a.max(zero).intoArray(y, at);
+            b.max(zero).intoArray(y, at + 16);
+            c.max(zero).intoArray(y, at + 32);
+        } else {
+            a.intoArray(y, at);
+            b.intoArray(y, at + 16);
+            c.intoArray(y, at + 32);
+        }
+    }
+
+    private static void store2(FloatVector a, FloatVector b, float[] y, int at, boolean relu) {
+        if (relu) {
+            FloatVector zero = FloatVector.zero(S);
+            a.max(zero).intoArray(y, at);
+            b.max(zero).intoArray(y, at + 16);
+        } else {
+            a.intoArray(y, at);
+            b.intoArray(y, at + 16);
+        }
+    }
+}
