@@ -15,9 +15,9 @@ import org.prunelab.core.model.Layer;
  * (12 accumulators: eight rows' 24 ran at 144 against 210 GF/s in L2, the JIT spilling).
  *
  * <p>Outputs are written as {@link SkinnyLayer}'s: rows {@link #stride()} apart from {@link #offset()}, zeros past
- * {@link #out()}.
+ * {@link #out}.
  */
-final class PanelLayer implements NarrowLayer {
+final class PanelLayer extends NarrowLayer {
     /** Outputs up to which these kernels beat OpenBLAS's gemm (measured up to 200; wider layers are rarely narrow). */
     static final int MAX_OUT = 200;
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
@@ -25,10 +25,6 @@ final class PanelLayer implements NarrowLayer {
     private static final int ROWS = 8;
     private static final int PANEL = 3;
 
-    private final int in;
-    private final int out;
-    private final int stride;
-    private final int base = CsrLayer.BASE;
     /** Per panel: its vectors, its first output, and where its [in, vectors x 16] weights start in {@link #w}. */
     private final int[] vectors;
     private final int[] column;
@@ -40,10 +36,8 @@ final class PanelLayer implements NarrowLayer {
             throw new IllegalArgumentException("a panel layer has " + (SkinnyLayer.MAX_OUT + 1) + " to " + MAX_OUT
                     + " outputs, not " + layer.out());
         }
-        in = layer.in();
-        out = layer.out();
-        int whole = (out + LANES - 1) / LANES;
-        stride = LANES * whole;
+        int whole = (layer.out() + LANES - 1) / LANES;
+        super(layer, LANES * whole, CsrLayer.BASE);
         int panels = (whole + PANEL - 1) / PANEL;
         vectors = new int[panels];
         column = new int[panels];
@@ -67,27 +61,8 @@ final class PanelLayer implements NarrowLayer {
         return lanes == LANES && layer.out() > SkinnyLayer.MAX_OUT && layer.out() <= MAX_OUT;
     }
 
-    int out() {
-        return out;
-    }
-
     @Override
-    public int stride() {
-        return stride;
-    }
-
-    @Override
-    public int offset() {
-        return base;
-    }
-
-    @Override
-    public float[] outputs(int rows) {
-        return new float[base + rows * stride];
-    }
-
-    @Override
-    public void multiply(float[] x, int xOffset, int xStride, int rows, float[] y, boolean relu) {
+    void multiply(float[] x, int xOffset, int xStride, int rows, float[] y, boolean relu) {
         int r = 0;
         for (; r + ROWS <= rows; r += ROWS) {
             // eight rows through every panel: their inputs (8 x 3 KiB for 784) stay in L1 from one panel to the next

@@ -14,10 +14,10 @@ import org.prunelab.core.model.Layer;
  * (24 against 15 ms for the 95 % network), and so was a 16-lane kernel of two rows (9.3 against 7.9 ms).
  *
  * <p>Outputs are written with a row stride of {@link #stride()} (the outputs rounded up to a whole number of vectors)
- * from {@link #offset()}; the columns past {@link #out()} hold zeros (their weights are zero), so the next skinny
+ * from {@link #offset()}; the columns past {@link #out} hold zeros (their weights are zero), so the next skinny
  * layer reads the padded rows as they are.
  */
-final class SkinnyLayer implements NarrowLayer {
+final class SkinnyLayer extends NarrowLayer {
     /** Outputs up to which the Java kernels beat OpenBLAS's gemm (above). */
     static final int MAX_OUT = 32;
     /** The vector width this CPU runs best: 16 lanes with AVX-512 where arrays are line-aligned, 8 otherwise. */
@@ -27,15 +27,10 @@ final class SkinnyLayer implements NarrowLayer {
     private static final VectorSpecies<Float> S16 = FloatVector.SPECIES_512;
 
     private final int lanes;
-    private final int in;
-    private final int out;
-    private final int stride;
     /**
-     * Where weight and output rows start in their arrays: {@link CsrLayer#BASE} for 16 lanes, so that a 64-byte
-     * vector load never straddles two cache lines (as for the CSR tiles), 0 for 8.
+     * [in, stride] from {@link #base} ({@link CsrLayer#BASE} for 16 lanes, so that no 64-byte vector load straddles
+     * two cache lines, as for the CSR tiles; 0 for 8), zero past {@code out}.
      */
-    private final int base;
-    /** [in, stride] from {@link #base}, zero past {@code out}. */
     private final float[] w;
 
     SkinnyLayer(Layer layer) {
@@ -51,11 +46,10 @@ final class SkinnyLayer implements NarrowLayer {
             throw new IllegalArgumentException("a skinny layer has at most " + MAX_OUT + " outputs, not "
                     + layer.out());
         }
+        int outs = layer.out();
+        int stride = outs <= lanes ? lanes : outs <= 2 * lanes ? 2 * lanes : 4 * lanes;
+        super(layer, stride, lanes == 16 ? CsrLayer.BASE : 0);
         this.lanes = lanes;
-        in = layer.in();
-        out = layer.out();
-        stride = out <= lanes ? lanes : out <= 2 * lanes ? 2 * lanes : 4 * lanes;
-        base = lanes == 16 ? CsrLayer.BASE : 0;
         w = new float[base + in * stride];
         for (int i = 0; i < in; i++) {
             System.arraycopy(layer.weights(), i * out, w, base + i * stride, out);
@@ -66,27 +60,6 @@ final class SkinnyLayer implements NarrowLayer {
         return layer.out() <= MAX_OUT;
     }
 
-    int out() {
-        return out;
-    }
-
-    @Override
-    public int stride() {
-        return stride;
-    }
-
-    /** Where the first output row starts in y. */
-    @Override
-    public int offset() {
-        return base;
-    }
-
-    /** An output array for {@code rows} rows. */
-    @Override
-    public float[] outputs(int rows) {
-        return new float[base + rows * stride];
-    }
-
     /**
      * y[r, 0..stride) = x[r, 0..in) W for r < rows, then ReLU if asked; x rows start at {@code xOffset} and are
      * {@code xStride} apart, y rows are {@link #stride()} apart from {@link #offset()} ({@link #outputs}). Rows go in
@@ -94,7 +67,7 @@ final class SkinnyLayer implements NarrowLayer {
      * vectors, 8 of one), the rest one by one.
      */
     @Override
-    public void multiply(float[] x, int xOffset, int xStride, int rows, float[] y, boolean relu) {
+    void multiply(float[] x, int xOffset, int xStride, int rows, float[] y, boolean relu) {
         if (lanes == 16) {
             multiply16(x, xOffset, xStride, rows, y, relu);
             return;
