@@ -1,5 +1,7 @@
 package org.prunelab.core.inference;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
 import org.prunelab.core.model.Layer;
 
 /**
@@ -9,6 +11,8 @@ import org.prunelab.core.model.Layer;
  * next narrow layer reads the padded rows as they are.
  */
 abstract sealed class NarrowLayer permits SkinnyLayer, PanelLayer {
+    private static final VectorSpecies<Float> S16 = FloatVector.SPECIES_512;
+
     /** The layer's inputs and outputs. */
     final int in;
     final int out;
@@ -55,5 +59,54 @@ abstract sealed class NarrowLayer permits SkinnyLayer, PanelLayer {
     /** An output array for {@code rows} rows. */
     final float[] outputs(int rows) {
         return new float[base + rows * stride];
+    }
+
+    /**
+     * Eight rows of one 16-lane vector of outputs: y[y0 + r * ys + 0..16) = x rows (from x0, xs apart) times the
+     * [in, 16] weights from w0, for r < 8, then ReLU if asked. Both kernels' layers of up to 16 outputs and the
+     * panel kernel's one-vector panels; the stores are written out here (a vector passed to a helper C2 does not
+     * inline is boxed: see {@link PanelLayer}).
+     */
+    static void rows8x16(float[] w, int w0, int in, float[] x, int x0, int xs, float[] y, int y0, int ys,
+                         boolean relu) {
+        FloatVector a = FloatVector.zero(S16);
+        FloatVector b = a;
+        FloatVector c = a;
+        FloatVector d = a;
+        FloatVector e = a;
+        FloatVector f = a;
+        FloatVector g = a;
+        FloatVector h = a;
+        for (int i = 0, wi = w0; i < in; i++, wi += 16) {
+            FloatVector v = FloatVector.fromArray(S16, w, wi);
+            int at = x0 + i;
+            a = v.fma(FloatVector.broadcast(S16, x[at]), a);
+            b = v.fma(FloatVector.broadcast(S16, x[at + xs]), b);
+            c = v.fma(FloatVector.broadcast(S16, x[at + 2 * xs]), c);
+            d = v.fma(FloatVector.broadcast(S16, x[at + 3 * xs]), d);
+            e = v.fma(FloatVector.broadcast(S16, x[at + 4 * xs]), e);
+            f = v.fma(FloatVector.broadcast(S16, x[at + 5 * xs]), f);
+            g = v.fma(FloatVector.broadcast(S16, x[at + 6 * xs]), g);
+            h = v.fma(FloatVector.broadcast(S16, x[at + 7 * xs]), h);
+        }
+        if (relu) {
+            FloatVector zero = FloatVector.zero(S16);
+            a = a.max(zero);
+            b = b.max(zero);
+            c = c.max(zero);
+            d = d.max(zero);
+            e = e.max(zero);
+            f = f.max(zero);
+            g = g.max(zero);
+            h = h.max(zero);
+        }
+        a.intoArray(y, y0);
+        b.intoArray(y, y0 + ys);
+        c.intoArray(y, y0 + 2 * ys);
+        d.intoArray(y, y0 + 3 * ys);
+        e.intoArray(y, y0 + 4 * ys);
+        f.intoArray(y, y0 + 5 * ys);
+        g.intoArray(y, y0 + 6 * ys);
+        h.intoArray(y, y0 + 7 * ys);
     }
 }

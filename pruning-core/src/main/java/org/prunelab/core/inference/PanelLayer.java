@@ -81,7 +81,7 @@ final class PanelLayer extends NarrowLayer {
                         rows4x32(x, x0, xStride, start[p], y, y0 + c, relu);
                         rows4x32(x, x4, xStride, start[p], y, y4 + c, relu);
                     }
-                    default -> rows8x16(x, x0, xStride, start[p], y, y0 + c, relu);
+                    default -> rows8x16(w, start[p], in, x, x0, xStride, y, y0 + c, stride, relu);
                 }
             }
         }
@@ -164,49 +164,6 @@ final class PanelLayer extends NarrowLayer {
         store2(b0, b1, y, y0 + s, relu);
         store2(c0, c1, y, y0 + 2 * s, relu);
         store2(d0, d1, y, y0 + 3 * s, relu);
-    }
-
-    private void rows8x16(float[] x, int x0, int xs, int w0, float[] y, int y0, boolean relu) {
-        FloatVector a = FloatVector.zero(S);
-        FloatVector b = a;
-        FloatVector c = a;
-        FloatVector d = a;
-        FloatVector e = a;
-        FloatVector f = a;
-        FloatVector g = a;
-        FloatVector h = a;
-        for (int i = 0, wi = w0; i < in; i++, wi += 16) {
-            FloatVector v = FloatVector.fromArray(S, w, wi);
-            int at = x0 + i;
-            a = v.fma(FloatVector.broadcast(S, x[at]), a);
-            b = v.fma(FloatVector.broadcast(S, x[at + xs]), b);
-            c = v.fma(FloatVector.broadcast(S, x[at + 2 * xs]), c);
-            d = v.fma(FloatVector.broadcast(S, x[at + 3 * xs]), d);
-            e = v.fma(FloatVector.broadcast(S, x[at + 4 * xs]), e);
-            f = v.fma(FloatVector.broadcast(S, x[at + 5 * xs]), f);
-            g = v.fma(FloatVector.broadcast(S, x[at + 6 * xs]), g);
-            h = v.fma(FloatVector.broadcast(S, x[at + 7 * xs]), h);
-        }
-        int s = stride;
-        if (relu) {
-            FloatVector zero = FloatVector.zero(S);
-            a = a.max(zero);
-            b = b.max(zero);
-            c = c.max(zero);
-            d = d.max(zero);
-            e = e.max(zero);
-            f = f.max(zero);
-            g = g.max(zero);
-            h = h.max(zero);
-        }
-        a.intoArray(y, y0);
-        b.intoArray(y, y0 + s);
-        c.intoArray(y, y0 + 2 * s);
-        d.intoArray(y, y0 + 3 * s);
-        e.intoArray(y, y0 + 4 * s);
-        f.intoArray(y, y0 + 5 * s);
-        g.intoArray(y, y0 + 6 * s);
-        h.intoArray(y, y0 + 7 * s);
     }
 
     /** One row, one vector at a time: for the rows past the last group of 8. */

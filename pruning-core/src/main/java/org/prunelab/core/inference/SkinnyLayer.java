@@ -95,7 +95,7 @@ final class SkinnyLayer extends NarrowLayer {
             int y0 = base + r * stride;
             switch (stride) {
                 case 32 -> rows4x32(x, x0, xStride, y, y0, relu);
-                default -> rows8x16(x, x0, xStride, y, y0, relu);
+                default -> rows8x16(w, base, in, x, x0, xStride, y, y0, 16, relu);
             }
         }
         for (; r < rows; r++) {
@@ -244,38 +244,6 @@ final class SkinnyLayer extends NarrowLayer {
         store16(r2v1, y, y0 + 80, relu);
         store16(r3v0, y, y0 + 96, relu);
         store16(r3v1, y, y0 + 112, relu);
-    }
-
-    /** 16 lanes, eight rows of 16 outputs. */
-    private void rows8x16(float[] x, int x0, int xs, float[] y, int y0, boolean relu) {
-        FloatVector a = FloatVector.zero(S16);
-        FloatVector b = a;
-        FloatVector c = a;
-        FloatVector d = a;
-        FloatVector e = a;
-        FloatVector f = a;
-        FloatVector g = a;
-        FloatVector h = a;
-        for (int i = 0, wi = base; i < in; i++, wi += 16) {
-            FloatVector w0 = FloatVector.fromArray(S16, w, wi);
-            int at = x0 + i;
-            a = w0.fma(FloatVector.broadcast(S16, x[at]), a);
-            b = w0.fma(FloatVector.broadcast(S16, x[at + xs]), b);
-            c = w0.fma(FloatVector.broadcast(S16, x[at + 2 * xs]), c);
-            d = w0.fma(FloatVector.broadcast(S16, x[at + 3 * xs]), d);
-            e = w0.fma(FloatVector.broadcast(S16, x[at + 4 * xs]), e);
-            f = w0.fma(FloatVector.broadcast(S16, x[at + 5 * xs]), f);
-            g = w0.fma(FloatVector.broadcast(S16, x[at + 6 * xs]), g);
-            h = w0.fma(FloatVector.broadcast(S16, x[at + 7 * xs]), h);
-        }
-        store16(a, y, y0, relu);
-        store16(b, y, y0 + 16, relu);
-        store16(c, y, y0 + 32, relu);
-        store16(d, y, y0 + 48, relu);
-        store16(e, y, y0 + 64, relu);
-        store16(f, y, y0 + 80, relu);
-        store16(g, y, y0 + 96, relu);
-        store16(h, y, y0 + 112, relu);
     }
 
     /** 16 lanes, one row, any stride: one accumulator per vector of the stride. */
