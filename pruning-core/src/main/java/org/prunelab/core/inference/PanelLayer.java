@@ -41,9 +41,12 @@ final class PanelLayer extends NarrowLayer {
      * holding at most {@link #DOT_MAX} of them; 0 where there is no such panel.
      */
     private final int dots;
-    /** Their weights, output by output along the inputs: pairs of [in rounded up to 16] columns, zero padded. */
+    /**
+     * Their weights, output by output along the inputs, in pairs ({@link #dot8x2} takes two at a time; an odd count
+     * leaves a column of zeros); each column {@link #span} floats, so that every one starts on a cache line.
+     */
     private final float[] columns;
-    /** The inputs rounded up to whole vectors. */
+    /** Floats from one column to the next: the inputs rounded up to whole vectors. */
     private final int span;
 
     PanelLayer(Layer layer) {
