@@ -22,6 +22,8 @@ public final class CsrNetwork extends FormShape {
     private final boolean shuffled;
     private final float[][] buffers;
     private final float[] logits;
+    /** What {@link Transpose16} read ahead, kept so that the JIT keeps those loads; never used. */
+    private float touched;
 
     public CsrNetwork(Mlp mlp) {
         this(mlp, CsrLayer.FASTEST);
@@ -55,7 +57,7 @@ public final class CsrNetwork extends FormShape {
     @Override
     public void forward(float[] x, int offset, int rows, float[] out, int outOffset) {
         if (shuffled) {
-            Transpose16.transpose(x, offset, rows, inputs(), buffers[0], CsrLayer.BASE, batchSize());
+            touched = Transpose16.transpose(x, offset, rows, inputs(), buffers[0], CsrLayer.BASE, batchSize());
         } else {
             transposeIn(x, offset, rows, buffers[0]);
         }
