@@ -1,5 +1,6 @@
 package org.prunelab.core.inference;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -228,6 +229,22 @@ class FastFormsTest {
                 }
             }
         }
+    }
+
+    @Test
+    void csrRowsThatShareInputsAreVisitedTogether() {
+        // rows 0 and 2 read mostly the same inputs, and so do rows 1 and 3
+        int[][] rows = {{0, 1, 2, 3}, {10, 11, 12, 13}, {0, 1, 2, 4}, {10, 11, 12, 14}};
+        assertArrayEquals(new int[]{0, 2, 1, 3}, CsrLayer.reuseOrder(rows, 15, 4));
+        // a permutation however the rows overlap, empty rows included
+        Random r = new Random(31);
+        int[][] random = new int[40][];
+        for (int j = 0; j < random.length; j++) {
+            random[j] = r.ints(0, 50).distinct().limit(r.nextInt(8)).sorted().toArray();
+        }
+        int[] order = CsrLayer.reuseOrder(random, 50, 6);
+        assertArrayEquals(java.util.stream.IntStream.range(0, 40).toArray(), java.util.Arrays.stream(order).sorted()
+                .toArray());
     }
 
     @Test
