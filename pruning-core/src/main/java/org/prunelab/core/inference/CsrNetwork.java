@@ -20,7 +20,13 @@ public final class CsrNetwork extends FormShape {
      */
     private final int[] used;
     private final boolean shuffled;
-    private final float[][] buffers;
+    /**
+     * Two feature-major tiles, each layer reading one and writing the other: the tile's activations then stay within
+     * about 800 KB (the 1,000-neuron layers' tiles at 128 wide), which L2 holds, instead of 1.4 MB over the layers'
+     * own buffers. The 99 % network's pass, alternating with the old in one process: 10.6 -> 10.0 ms (13.1 -> 12.1 in a slow spell of
+     * the host), 90 % 58.8 -> 57.6.
+     */
+    private final float[][] buffers = new float[2][];
     private final float[] logits;
     /** What {@link Transpose16} read ahead, kept so that the JIT keeps those loads; never used. */
     private float touched;
@@ -41,12 +47,13 @@ public final class CsrNetwork extends FormShape {
             layers.add(k == 0 ? new CsrLayer(l, used, kernel) : new CsrLayer(l, kernel));
         }
         int classes = classes();
-        buffers = new float[layers.size() + 1][];
         int width = kernel.width();
-        buffers[0] = CsrLayer.tile(used.length, width);
-        for (int k = 0; k < layers.size(); k++) {
-            buffers[k + 1] = CsrLayer.tile(layers.get(k).out(), width);
+        int rows = used.length;
+        for (CsrLayer l : layers) {
+            rows = Math.max(rows, l.out());
         }
+        buffers[0] = CsrLayer.tile(rows, width);
+        buffers[1] = CsrLayer.tile(rows, width);
         logits = new float[width * classes];
     }
 
@@ -63,9 +70,9 @@ public final class CsrNetwork extends FormShape {
         }
         int last = layers.size() - 1;
         for (int k = 0; k <= last; k++) {
-            layers.get(k).multiply(buffers[k], buffers[k + 1], k < last);
+            layers.get(k).multiply(buffers[k & 1], buffers[(k + 1) & 1], k < last);
         }
-        float[] y = buffers[last + 1];
+        float[] y = buffers[(last + 1) & 1];
         int classes = classes();
         int width = batchSize();
         for (int r = 0; r < rows; r++) {
