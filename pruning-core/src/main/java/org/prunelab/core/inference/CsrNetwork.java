@@ -27,7 +27,6 @@ public final class CsrNetwork extends FormShape {
      * the host), 90 % 58.8 -> 57.6.
      */
     private final float[][] buffers = new float[2][];
-    private final float[] logits;
     /** What {@link Transpose16} read ahead, kept so that the JIT keeps those loads; never used. */
     private float touched;
 
@@ -46,7 +45,6 @@ public final class CsrNetwork extends FormShape {
             Layer l = mlp.layer(k);
             layers.add(k == 0 ? new CsrLayer(l, used, kernel) : new CsrLayer(l, kernel));
         }
-        int classes = classes();
         int width = kernel.width();
         int rows = used.length;
         for (CsrLayer l : layers) {
@@ -54,7 +52,6 @@ public final class CsrNetwork extends FormShape {
         }
         buffers[0] = CsrLayer.tile(rows, width);
         buffers[1] = CsrLayer.tile(rows, width);
-        logits = new float[width * classes];
     }
 
     public long nonZeros() {
@@ -72,16 +69,8 @@ public final class CsrNetwork extends FormShape {
         for (int k = 0; k <= last; k++) {
             layers.get(k).multiply(buffers[k & 1], buffers[(k + 1) & 1], k < last);
         }
-        float[] y = buffers[(last + 1) & 1];
-        int classes = classes();
-        int width = batchSize();
-        for (int r = 0; r < rows; r++) {
-            for (int c = 0; c < classes; c++) {
-                logits[r * classes + c] = y[CsrLayer.BASE + c * width + r];
-            }
-        }
-        InferenceForm.softmax(logits, 0, rows, classes);
-        System.arraycopy(logits, 0, out, outOffset, rows * classes);
+        // the logits, class-major: the softmax reads them as they lie
+        Softmax.columns(buffers[(last + 1) & 1], CsrLayer.BASE, batchSize(), rows, classes(), out, outOffset);
     }
 
     /** Batch rows transposed together: one 64-byte cache line of a tile row. */

@@ -1,5 +1,6 @@
 package org.prunelab.core.inference;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,6 +25,35 @@ class SoftmaxTest {
             }
         }
         return p;
+    }
+
+    @Test
+    void aClassMajorTileGivesTheRowWiseResultsBitForBit() {
+        Random random = new Random(5);
+        for (int width : new int[] {64, 128}) {
+            for (int rows : new int[] {1, 17, width}) {
+                int classes = 10;
+                int at = 12;
+                float[] z = new float[rows * classes];
+                float[] tile = new float[at + classes * width];
+                for (int i = 0; i < tile.length; i++) {
+                    tile[i] = (float) (random.nextGaussian() * 30); // columns past rows too: computed, not written
+                }
+                for (int r = 0; r < rows; r++) {
+                    for (int c = 0; c < classes; c++) {
+                        z[r * classes + c] = tile[at + c * width + r];
+                    }
+                }
+                InferenceForm.softmax(z, 0, rows, classes);
+                float[] out = new float[2 + rows * classes + 2];
+                java.util.Arrays.fill(out, -1f);
+                Softmax.columns(tile, at, width, rows, classes, out, 2);
+                assertArrayEquals(z, java.util.Arrays.copyOfRange(out, 2, 2 + rows * classes),
+                        rows + " rows of a " + width + "-wide tile");
+                assertEquals(-1f, out[1], "nothing written before the rows");
+                assertEquals(-1f, out[2 + rows * classes], "nothing written after them");
+            }
+        }
     }
 
     @Test
