@@ -62,6 +62,60 @@ abstract sealed class NarrowLayer permits SkinnyLayer, PanelLayer {
     }
 
     /**
+     * Four rows of two 16-lane vectors of outputs: y[y0 + r * ys + 0..32) = x rows (from x0, xs apart) times the
+     * [in, 32] weights from w0 (rows 32 apart), for r < 4, then ReLU if asked; 8 accumulators, each weight vector
+     * loaded once for the four rows. Skinny layers of 17 to 32 outputs (784x30 of the 97 % compacted network) and the
+     * panel kernel's two-vector panels; stores written out, as in {@link #rows8x16}.
+     */
+    static void rows4x32(float[] w, int w0, int in, float[] x, int x0, int xs, float[] y, int y0, int ys,
+                         boolean relu) {
+        FloatVector a0 = FloatVector.zero(S16);
+        FloatVector a1 = a0;
+        FloatVector b0 = a0;
+        FloatVector b1 = a0;
+        FloatVector c0 = a0;
+        FloatVector c1 = a0;
+        FloatVector d0 = a0;
+        FloatVector d1 = a0;
+        for (int i = 0, wi = w0; i < in; i++, wi += 32) {
+            FloatVector v0 = FloatVector.fromArray(S16, w, wi);
+            FloatVector v1 = FloatVector.fromArray(S16, w, wi + 16);
+            int at = x0 + i;
+            FloatVector u = FloatVector.broadcast(S16, x[at]);
+            a0 = v0.fma(u, a0);
+            a1 = v1.fma(u, a1);
+            u = FloatVector.broadcast(S16, x[at + xs]);
+            b0 = v0.fma(u, b0);
+            b1 = v1.fma(u, b1);
+            u = FloatVector.broadcast(S16, x[at + 2 * xs]);
+            c0 = v0.fma(u, c0);
+            c1 = v1.fma(u, c1);
+            u = FloatVector.broadcast(S16, x[at + 3 * xs]);
+            d0 = v0.fma(u, d0);
+            d1 = v1.fma(u, d1);
+        }
+        if (relu) {
+            FloatVector zero = FloatVector.zero(S16);
+            a0 = a0.max(zero);
+            a1 = a1.max(zero);
+            b0 = b0.max(zero);
+            b1 = b1.max(zero);
+            c0 = c0.max(zero);
+            c1 = c1.max(zero);
+            d0 = d0.max(zero);
+            d1 = d1.max(zero);
+        }
+        a0.intoArray(y, y0);
+        a1.intoArray(y, y0 + 16);
+        b0.intoArray(y, y0 + ys);
+        b1.intoArray(y, y0 + ys + 16);
+        c0.intoArray(y, y0 + 2 * ys);
+        c1.intoArray(y, y0 + 2 * ys + 16);
+        d0.intoArray(y, y0 + 3 * ys);
+        d1.intoArray(y, y0 + 3 * ys + 16);
+    }
+
+    /**
      * Eight rows of one 16-lane vector of outputs: y[y0 + r * ys + 0..16) = x rows (from x0, xs apart) times the
      * [in, 16] weights from w0, for r < 8, then ReLU if asked. Both kernels' layers of up to 16 outputs and the
      * panel kernel's one-vector panels; the stores are written out here (a vector passed to a helper C2 does not

@@ -107,8 +107,8 @@ final class PanelLayer extends NarrowLayer {
                         rows4x48(x, x4, xStride, start[p], y, y4 + c, relu);
                     }
                     case 2 -> {
-                        rows4x32(x, x0, xStride, start[p], y, y0 + c, relu);
-                        rows4x32(x, x4, xStride, start[p], y, y4 + c, relu);
+                        rows4x32(w, start[p], in, x, x0, xStride, y, y0 + c, stride, relu);
+                        rows4x32(w, start[p], in, x, x4, xStride, y, y4 + c, stride, relu);
                     }
                     default -> {
                         if (dots > 0) {
@@ -173,39 +173,6 @@ final class PanelLayer extends NarrowLayer {
         store3(b0, b1, b2, y, y0 + s, relu);
         store3(c0, c1, c2, y, y0 + 2 * s, relu);
         store3(d0, d1, d2, y, y0 + 3 * s, relu);
-    }
-
-    private void rows4x32(float[] x, int x0, int xs, int w0, float[] y, int y0, boolean relu) {
-        FloatVector a0 = FloatVector.zero(S);
-        FloatVector a1 = a0;
-        FloatVector b0 = a0;
-        FloatVector b1 = a0;
-        FloatVector c0 = a0;
-        FloatVector c1 = a0;
-        FloatVector d0 = a0;
-        FloatVector d1 = a0;
-        for (int i = 0, wi = w0; i < in; i++, wi += 32) {
-            FloatVector v0 = FloatVector.fromArray(S, w, wi);
-            FloatVector v1 = FloatVector.fromArray(S, w, wi + 16);
-            int at = x0 + i;
-            FloatVector u = FloatVector.broadcast(S, x[at]);
-            a0 = v0.fma(u, a0);
-            a1 = v1.fma(u, a1);
-            u = FloatVector.broadcast(S, x[at + xs]);
-            b0 = v0.fma(u, b0);
-            b1 = v1.fma(u, b1);
-            u = FloatVector.broadcast(S, x[at + 2 * xs]);
-            c0 = v0.fma(u, c0);
-            c1 = v1.fma(u, c1);
-            u = FloatVector.broadcast(S, x[at + 3 * xs]);
-            d0 = v0.fma(u, d0);
-            d1 = v1.fma(u, d1);
-        }
-        int s = stride;
-        store2(a0, a1, y, y0, relu);
-        store2(b0, b1, y, y0 + s, relu);
-        store2(c0, c1, y, y0 + 2 * s, relu);
-        store2(d0, d1, y, y0 + 3 * s, relu);
     }
 
     /**
@@ -323,17 +290,6 @@ final class PanelLayer extends NarrowLayer {
             a.intoArray(y, at);
             b.intoArray(y, at + 16);
             c.intoArray(y, at + 32);
-        }
-    }
-
-    private static void store2(FloatVector a, FloatVector b, float[] y, int at, boolean relu) {
-        if (relu) {
-            FloatVector zero = FloatVector.zero(S);
-            a.max(zero).intoArray(y, at);
-            b.max(zero).intoArray(y, at + 16);
-        } else {
-            a.intoArray(y, at);
-            b.intoArray(y, at + 16);
         }
     }
 }

@@ -47,8 +47,8 @@ final class SkinnyLayer extends NarrowLayer {
                     + layer.out());
         }
         int outs = layer.out();
-        int stride = outs <= lanes ? lanes : outs <= 2 * lanes ? 2 * lanes : 4 * lanes;
-        super(layer, stride, lanes == 16 ? CsrLayer.BASE : 0);
+        int rowStride = outs <= lanes ? lanes : outs <= 2 * lanes ? 2 * lanes : 4 * lanes;
+        super(layer, rowStride, lanes == 16 ? CsrLayer.BASE : 0);
         this.lanes = lanes;
         w = new float[base + in * stride];
         for (int i = 0; i < in; i++) {
@@ -94,7 +94,7 @@ final class SkinnyLayer extends NarrowLayer {
             int x0 = xOffset + r * xStride;
             int y0 = base + r * stride;
             switch (stride) {
-                case 32 -> rows4x32(x, x0, xStride, y, y0, relu);
+                case 32 -> rows4x32(w, base, in, x, x0, xStride, y, y0, 32, relu);
                 default -> rows8x16(w, base, in, x, x0, xStride, y, y0, 16, relu);
             }
         }
@@ -207,43 +207,6 @@ final class SkinnyLayer extends NarrowLayer {
 
     private static void store(FloatVector v, float[] y, int at, boolean relu) {
         CsrLayer.store(v, y, at, relu);
-    }
-
-    /** 16 lanes, four rows of 32 outputs: 8 accumulators, each weight vector loaded once for all rows. */
-    private void rows4x32(float[] x, int x0, int xs, float[] y, int y0, boolean relu) {
-        FloatVector r0v0 = FloatVector.zero(S16);
-        FloatVector r0v1 = r0v0;
-        FloatVector r1v0 = r0v0;
-        FloatVector r1v1 = r0v0;
-        FloatVector r2v0 = r0v0;
-        FloatVector r2v1 = r0v0;
-        FloatVector r3v0 = r0v0;
-        FloatVector r3v1 = r0v0;
-        for (int i = 0, wi = base; i < in; i++, wi += 32) {
-            FloatVector w0 = FloatVector.fromArray(S16, w, wi);
-            FloatVector w1 = FloatVector.fromArray(S16, w, wi + 16);
-            int at = x0 + i;
-            FloatVector u0 = FloatVector.broadcast(S16, x[at]);
-            FloatVector u1 = FloatVector.broadcast(S16, x[at + xs]);
-            FloatVector u2 = FloatVector.broadcast(S16, x[at + 2 * xs]);
-            FloatVector u3 = FloatVector.broadcast(S16, x[at + 3 * xs]);
-            r0v0 = w0.fma(u0, r0v0);
-            r0v1 = w1.fma(u0, r0v1);
-            r1v0 = w0.fma(u1, r1v0);
-            r1v1 = w1.fma(u1, r1v1);
-            r2v0 = w0.fma(u2, r2v0);
-            r2v1 = w1.fma(u2, r2v1);
-            r3v0 = w0.fma(u3, r3v0);
-            r3v1 = w1.fma(u3, r3v1);
-        }
-        store16(r0v0, y, y0, relu);
-        store16(r0v1, y, y0 + 16, relu);
-        store16(r1v0, y, y0 + 32, relu);
-        store16(r1v1, y, y0 + 48, relu);
-        store16(r2v0, y, y0 + 64, relu);
-        store16(r2v1, y, y0 + 80, relu);
-        store16(r3v0, y, y0 + 96, relu);
-        store16(r3v1, y, y0 + 112, relu);
     }
 
     /** 16 lanes, one row, any stride: one accumulator per vector of the stride. */

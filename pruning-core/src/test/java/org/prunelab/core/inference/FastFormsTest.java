@@ -121,8 +121,8 @@ class FastFormsTest {
         // a layer with and without ReLU, rows from an offset and a stride wider than the inputs, as GemmForm passes
         // them; 71 rows: eight groups of 8 and 7 rows one by one. 49, 50, 54 and 100: a last panel of one vector
         // holding 1, 2, 6 and 4 outputs, computed as dot products along the 37 inputs (two whole vectors, the last
-        // 5 value by value)
-        for (int out : new int[]{33, 48, 49, 50, 54, 64, 100, 200}) {
+        // 5 value by value); 80: a three-vector panel and a two-vector one
+        for (int out : new int[]{33, 48, 49, 50, 54, 64, 80, 100, 200}) {
             Layer l = randomMlp(out, 37, out).layer(0);
             PanelLayer panel = new PanelLayer(l);
             assertEquals(16 * ((out + 15) / 16), panel.stride());
