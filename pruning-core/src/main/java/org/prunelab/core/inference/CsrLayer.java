@@ -323,9 +323,9 @@ public final class CsrLayer {
             boolean first = b == 0;
             boolean last = b == blocks - 1;
             switch (kernel) {
-                case LANES16 -> block16(x, y, b * (out + 1), first, last && relu);
-                case LANES8 -> block8(x, y, b * (out + 1), first, last && relu);
-                case ANY -> blockAnyWidth(x, y, b * (out + 1), first, last && relu);
+                case LANES16 -> block16(x, y, b, first, last && relu);
+                case LANES8 -> block8(x, y, b, first, last && relu);
+                case ANY -> blockAnyWidth(x, y, b, first, last && relu);
             }
         }
     }
@@ -334,9 +334,10 @@ public final class CsrLayer {
      * AVX-512 (16 lanes): the 128-wide tile in 8 accumulators, so each nonzero's offset and value are read once and its
      * weight broadcast once, for 8 loads and 8 FMAs (8 independent chains cover a multiply-add's latency).
      */
-    private void block16(float[] x, float[] y, int rows, boolean first, boolean relu) {
+    private void block16(float[] x, float[] y, int block, boolean first, boolean relu) {
         FloatVector zero = FloatVector.zero(S16);
-        int visit = rows / (out + 1) * out; // this block's visiting order
+        int rows = block * (out + 1); // this block's row starts
+        int visit = block * out; // and its visiting order
         for (int j = 0; j < out; j++) {
             int o = target[visit + j];
             FloatVector a0 = first ? zero : FloatVector.fromArray(S16, y, o);
@@ -389,9 +390,10 @@ public final class CsrLayer {
      * method taking the species would see both vector shapes, and compiled on its own would run the Vector API's
      * fallback (as store() did while block16 called it too).
      */
-    private void block8(float[] x, float[] y, int rows, boolean first, boolean relu) {
+    private void block8(float[] x, float[] y, int block, boolean first, boolean relu) {
         FloatVector zero = FloatVector.zero(S);
-        int visit = rows / (out + 1) * out; // this block's visiting order
+        int rows = block * (out + 1); // this block's row starts
+        int visit = block * out; // and its visiting order
         for (int j = 0; j < out; j++) {
             int o = target[visit + j];
             FloatVector a0 = first ? zero : FloatVector.fromArray(S, y, o);
@@ -426,11 +428,12 @@ public final class CsrLayer {
     }
 
     /** Any SIMD width: one accumulator per vector of the tile. */
-    private void blockAnyWidth(float[] x, float[] y, int rows, boolean first, boolean relu) {
+    private void blockAnyWidth(float[] x, float[] y, int block, boolean first, boolean relu) {
         int lanes = S.length();
         int vectors = tile / lanes;
         FloatVector[] acc = accumulators;
-        int visit = rows / (out + 1) * out; // this block's visiting order
+        int rows = block * (out + 1); // this block's row starts
+        int visit = block * out; // and its visiting order
         for (int j = 0; j < out; j++) {
             int o = target[visit + j];
             for (int v = 0; v < vectors; v++) {

@@ -23,8 +23,8 @@ public final class CsrNetwork extends FormShape {
     /**
      * Two feature-major tiles, each layer reading one and writing the other: the tile's activations then stay within
      * about 800 KB (the 1,000-neuron layers' tiles at 128 wide), which L2 holds, instead of 1.4 MB over the layers'
-     * own buffers. The 99 % network's pass, alternating with the old in one process: 10.6 -> 10.0 ms (13.1 -> 12.1 in a slow spell of
-     * the host), 90 % 58.8 -> 57.6.
+     * own buffers. The 99 % network's pass, alternating with the old in one process: 10.6 -> 10.0 ms (13.1 -> 12.1
+     * in a slow spell of the host), 90 % 58.8 -> 57.6.
      */
     private final float[][] buffers = new float[2][];
     /** What {@link Transpose16} read ahead, kept so that the JIT keeps those loads; never used. */
