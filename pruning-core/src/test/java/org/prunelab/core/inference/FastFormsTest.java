@@ -248,6 +248,30 @@ class FastFormsTest {
     }
 
     @Test
+    void csrRowsThatShareInputsArePaired() {
+        // row 0 shares most with row 2 (3 inputs), row 1 with row 3 (2); row 4 shares nothing and stays alone
+        int[][] rows = {{10, 11, 12, 13}, {11, 14, 15}, {10, 11, 12}, {14, 15}, {19}};
+        List<String> units = java.util.Arrays.stream(CsrLayer.pairs(rows, 10, 20)).map(java.util.Arrays::toString)
+                .toList();
+        assertEquals(List.of("[0, 2]", "[1, 3]", "[4]"), units);
+        // every row in exactly one unit however the rows overlap, empty rows included; inputs past 64 in the block
+        Random r = new Random(37);
+        int[][] random = new int[41][];
+        for (int j = 0; j < random.length; j++) {
+            random[j] = r.ints(100, 230).distinct().limit(r.nextInt(12)).sorted().toArray();
+        }
+        int[][] pairs = CsrLayer.pairs(random, 100, 230);
+        assertArrayEquals(java.util.stream.IntStream.range(0, 41).toArray(), java.util.Arrays.stream(pairs)
+                .flatMapToInt(java.util.Arrays::stream).sorted().toArray());
+        for (int[] unit : pairs) {
+            if (unit.length == 2) {
+                assertTrue(java.util.Arrays.stream(random[unit[0]]).anyMatch(
+                        u -> java.util.Arrays.binarySearch(random[unit[1]], u) >= 0), "a pair shares an input");
+            }
+        }
+    }
+
+    @Test
     void everyCsrKernelGivesTheDenseProduct() {
         // whichever kernel this CPU runs, the others are checked too, each on a tile of its own width
         Mlp wide = randomMlp(23, 300, 40, 10);
