@@ -29,6 +29,15 @@ public final class GemmForm extends FormShape {
 
     private final int blasThreads;
     private final Blas blas;
+    /**
+     * Where 16 rows of logits at a time are turned class-major for {@link Softmax#columns}: with 16-lane kernels and
+     * a narrow last layer, whose rows are one vector (16 floats) apart, {@link Transpose16}'s shuffles take 16 of them
+     * at once, and the softmax then needs no reduction along a row (the same results bit for bit). The 97 % and 99 %
+     * compacted networks of a 10-epoch MNIST model, alternating with the row-wise way in one process, AMD EPYC of
+     * this project's kind: 2.5-3 % faster at one thread, 4-5 % at two. Null otherwise (row by row,
+     * {@link Softmax#rows}).
+     */
+    private final float[] logitsTile;
 
     /**
      * {@code mlp} in batches of {@code batchSize}, each gemm a call of the OpenBLAS build {@code blas} on
@@ -63,6 +72,9 @@ public final class GemmForm extends FormShape {
             }
             activationSegments[k] = MemorySegment.ofArray(activations[k]);
         }
+        NarrowLayer last = narrow[n - 1];
+        logitsTile = skinnyLanes == 16 && S.length() == 16 && last != null && last.stride() == 16
+                ? CsrLayer.tile(16, 16) : null;
     }
 
     /** Whether some layer of {@code mlp} goes through gemm (the others run on a {@link NarrowLayer}). */
@@ -113,10 +125,17 @@ public final class GemmForm extends FormShape {
             aOffset = narrow[k] != null ? narrow[k].offset() : 0; // their rows start on a cache line
         }
         int classes = classes();
-        for (int r = 0; r < rows; r++) {
+        int done = 0;
+        if (logitsTile != null) {
+            for (; done + 16 <= rows; done += 16) {
+                Transpose16.block(a, aOffset + done * 16, 16, logitsTile, CsrLayer.BASE, 16);
+                Softmax.columns(logitsTile, CsrLayer.BASE, 16, 16, classes, out, outOffset + done * classes);
+            }
+        }
+        for (int r = done; r < rows; r++) {
             System.arraycopy(a, aOffset + r * aStride, out, outOffset + r * classes, classes);
         }
-        InferenceForm.softmax(out, outOffset, rows, classes);
+        InferenceForm.softmax(out, outOffset + done * classes, rows - done, classes);
     }
 
     private static void relu(float[] z, int n) {

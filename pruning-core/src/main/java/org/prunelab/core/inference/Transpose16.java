@@ -82,7 +82,7 @@ final class Transpose16 {
     }
 
     /** One 16 x 16 block: rows {@code stride} apart from {@code s} into rows {@code width} apart from {@code d}. */
-    private static void block(float[] x, int s, int stride, float[] in, int d, int width) {
+    static void block(float[] x, int s, int stride, float[] in, int d, int width) {
         FloatVector v0 = FloatVector.fromArray(S16, x, s);
         FloatVector v1 = FloatVector.fromArray(S16, x, s + stride);
         FloatVector v2 = FloatVector.fromArray(S16, x, s + 2 * stride);
