@@ -127,7 +127,6 @@ public final class CsrLayer {
     /** Index of each nonzero's input row in the activation tile (BASE + input index * width). */
     private final int[] offsets;
     private final float[] vals;
-    private final FloatVector[] accumulators;
     private final Kernel kernel;
     /** The kernel's tile width. */
     private final int tile;
@@ -147,7 +146,6 @@ public final class CsrLayer {
     CsrLayer(Layer layer, int[] inputs, Kernel kernel) {
         this.kernel = kernel;
         this.tile = kernel.width();
-        this.accumulators = new FloatVector[tile / S.length()];
         this.in = inputs.length;
         this.out = layer.out();
         int nnz = (int) (layer.size() - layer.zeros());
@@ -184,11 +182,14 @@ public final class CsrLayer {
                 rowInputs[j] = java.util.Arrays.copyOf(read, c);
             }
             int[][] unit = kernel == Kernel.LANES16 ? pairs(rowInputs, from, to) : singles(out);
+            // each unit's inputs split once: [shared, only the first row's, only the second's, all of them]
+            int[][][] split = new int[unit.length][][];
             int[][] unitInputs = new int[unit.length][];
             for (int k = 0; k < unit.length; k++) {
-                unitInputs[k] = unit[k].length == 1 ? rowInputs[unit[k][0]]
-                        : java.util.stream.IntStream.concat(java.util.Arrays.stream(rowInputs[unit[k][0]]),
-                                java.util.Arrays.stream(rowInputs[unit[k][1]])).distinct().sorted().toArray();
+                int[] ra = rowInputs[unit[k][0]];
+                split[k] = unit[k].length == 1 ? new int[][]{new int[0], ra, new int[0], ra}
+                        : merge(ra, rowInputs[unit[k][1]]);
+                unitInputs[k] = split[k][3];
             }
             unitStart[b] = units;
             int[] order = reuseOrder(unitInputs, in, l1Rows);
@@ -202,30 +203,22 @@ public final class CsrLayer {
                 int jb = unit[k].length == 2 ? unit[k][1] : -1;
                 firstRows[units] = BASE + ja * tile;
                 secondRows[units] = jb < 0 ? -1 : BASE + jb * tile;
-                int[] ra = rowInputs[ja];
-                int[] rb = jb < 0 ? new int[0] : rowInputs[jb];
-                for (int u : ra) {
-                    if (java.util.Arrays.binarySearch(rb, u) >= 0) {
-                        shOff[ns] = BASE + u * tile;
-                        shVal[2 * ns] = w[inputs[u] * out + ja];
-                        shVal[2 * ns + 1] = w[inputs[u] * out + jb];
-                        ns++;
-                    }
+                for (int u : split[k][0]) {
+                    shOff[ns] = BASE + u * tile;
+                    shVal[2 * ns] = w[inputs[u] * out + ja];
+                    shVal[2 * ns + 1] = w[inputs[u] * out + jb];
+                    ns++;
                 }
                 sh[units + 1] = ns;
                 si[2 * units] = p;
-                for (int u : ra) {
-                    if (java.util.Arrays.binarySearch(rb, u) < 0) {
-                        off[p] = BASE + u * tile;
-                        val[p++] = w[inputs[u] * out + ja];
-                    }
+                for (int u : split[k][1]) {
+                    off[p] = BASE + u * tile;
+                    val[p++] = w[inputs[u] * out + ja];
                 }
                 si[2 * units + 1] = p;
-                for (int u : rb) {
-                    if (java.util.Arrays.binarySearch(ra, u) < 0) {
-                        off[p] = BASE + u * tile;
-                        val[p++] = w[inputs[u] * out + jb];
-                    }
+                for (int u : split[k][2]) {
+                    off[p] = BASE + u * tile;
+                    val[p++] = w[inputs[u] * out + jb];
                 }
                 si[2 * units + 2] = p;
                 units++;
@@ -243,6 +236,38 @@ public final class CsrLayer {
         sharedVals = java.util.Arrays.copyOf(shVal, 2 * ns);
         offsets = java.util.Arrays.copyOf(off, p);
         vals = java.util.Arrays.copyOf(val, p);
+    }
+
+    /**
+     * Two ascending lists of inputs in one merge: {inputs in both, only in a, only in b, in either}, each ascending.
+     */
+    static int[][] merge(int[] a, int[] b) {
+        int[] both = new int[Math.min(a.length, b.length)];
+        int[] onlyA = new int[a.length];
+        int[] onlyB = new int[b.length];
+        int[] either = new int[a.length + b.length];
+        int i = 0;
+        int j = 0;
+        int nb = 0;
+        int na = 0;
+        int nob = 0;
+        int ne = 0;
+        while (i < a.length || j < b.length) {
+            if (j == b.length || i < a.length && a[i] < b[j]) {
+                onlyA[na++] = a[i];
+                either[ne++] = a[i++];
+            } else if (i == a.length || b[j] < a[i]) {
+                onlyB[nob++] = b[j];
+                either[ne++] = b[j++];
+            } else {
+                both[nb++] = a[i];
+                either[ne++] = a[i];
+                i++;
+                j++;
+            }
+        }
+        return new int[][]{java.util.Arrays.copyOf(both, nb), java.util.Arrays.copyOf(onlyA, na),
+                java.util.Arrays.copyOf(onlyB, nob), java.util.Arrays.copyOf(either, ne)};
     }
 
     /** Every output row a unit of its own. */
@@ -681,11 +706,14 @@ public final class CsrLayer {
         }
     }
 
-    /** Any SIMD width: one accumulator per vector of the tile; units are single rows. */
+    /**
+     * Any SIMD width: one accumulator per vector of the tile; units are single rows. The array is the call's own, so
+     * that a layer holds nothing a pass writes and threads can share it ({@link CsrNetwork#sibling}).
+     */
     private void blockAnyWidth(float[] x, float[] y, int block, boolean first, boolean relu) {
         int lanes = S.length();
         int vectors = tile / lanes;
-        FloatVector[] acc = accumulators;
+        FloatVector[] acc = new FloatVector[vectors];
         for (int k = unitStart[block], last = unitStart[block + 1]; k < last; k++) {
             int o = rowA[k];
             for (int v = 0; v < vectors; v++) {

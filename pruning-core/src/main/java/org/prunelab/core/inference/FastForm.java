@@ -19,8 +19,11 @@ public enum FastForm {
         @Override
         public InferenceForm build(Mlp mlp, DenseSetting setting) {
             // one thread per instance, with its own tile width; more threads share the batches out
-            return setting.threads() == 1 ? new CsrNetwork(mlp) : new TiledForm(() -> new CsrNetwork(mlp),
-                    setting.threads());
+            if (setting.threads() == 1) {
+                return new CsrNetwork(mlp);
+            }
+            CsrNetwork first = new CsrNetwork(mlp);
+            return new TiledForm(first, first::sibling, setting.threads());
         }
 
         /** The nonzeros between the neurons that can change the outputs: what {@link CsrNetwork} holds. */

@@ -13,11 +13,15 @@ public abstract class FormShape implements InferenceForm {
 
     /** The shape of a form of {@code mlp}: its first layer's inputs, its last layer's outputs. */
     protected FormShape(String name, int batchSize, int threads, org.prunelab.core.model.Mlp mlp) {
+        this(name, batchSize, threads, mlp.layer(0).in(), mlp.layer(mlp.layers().size() - 1).out());
+    }
+
+    protected FormShape(String name, int batchSize, int threads, int inputs, int classes) {
         this.name = name;
         this.batchSize = batchSize;
         this.threads = threads;
-        this.inputs = mlp.layer(0).in();
-        this.classes = mlp.layer(mlp.layers().size() - 1).out();
+        this.inputs = inputs;
+        this.classes = classes;
     }
 
     @Override

@@ -31,11 +31,17 @@ public final class TiledForm implements InferenceForm {
 
     /** {@code threads} instances from {@code make}; each should compute on one thread. */
     public TiledForm(Supplier<InferenceForm> make, int threads) {
+        this(make.get(), make, threads);
+    }
+
+    /** {@code first} and {@code threads - 1} more instances from {@code others} (which may share its read-only data). */
+    public TiledForm(InferenceForm first, Supplier<? extends InferenceForm> others, int threads) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         }
-        for (int t = 0; t < threads; t++) {
-            parts.add(make.get());
+        parts.add(first);
+        for (int t = 1; t < threads; t++) {
+            parts.add(others.get());
         }
     }
 

@@ -272,6 +272,14 @@ class FastFormsTest {
     }
 
     @Test
+    void aPairsInputsSplitIntoSharedAndEachRowsOwnInOneMerge() {
+        int[][] m = CsrLayer.merge(new int[]{1, 3, 4, 8, 9}, new int[]{0, 3, 8, 10});
+        assertEquals("[[3, 8], [1, 4, 9], [0, 10], [0, 1, 3, 4, 8, 9, 10]]",
+                java.util.Arrays.deepToString(m));
+        assertEquals("[[], [2], [], [2]]", java.util.Arrays.deepToString(CsrLayer.merge(new int[]{2}, new int[0])));
+    }
+
+    @Test
     void everyCsrKernelGivesTheDenseProduct() {
         // whichever kernel this CPU runs, the others are checked too, each on a tile of its own width
         Mlp wide = randomMlp(23, 300, 40, 10);
@@ -313,6 +321,16 @@ class FastFormsTest {
             assertEquals(threads, tiled.threads());
             // 150 rows are 3 CSR tiles of 64 (2 of 128): with 2 threads each thread takes some, the last partial
             assertEquals(0.0, InferenceTimer.maxAbsDiff(one, tiled.forwardAll(x, 150)), "csr on " + threads);
+        }
+        // the CSR form's threads share one copy of the layers, each with its own buffers, on every kernel
+        float[] many = inputs(41, 1500, 50);
+        for (CsrLayer.Kernel k : CsrLayer.Kernel.values()) {
+            CsrNetwork first = new CsrNetwork(pruned, k);
+            float[] alone = first.forwardAll(many, 1500);
+            TiledForm shared = new TiledForm(first, first::sibling, 2);
+            for (int pass = 0; pass < 3; pass++) {
+                assertEquals(0.0, InferenceTimer.maxAbsDiff(alone, shared.forwardAll(many, 1500)), k + " shared");
+            }
         }
         float[] dense = new DenseNetwork(pruned, 64, 1).forwardAll(x, 150);
         assertEquals(0.0, InferenceTimer.maxAbsDiff(dense,
