@@ -97,6 +97,8 @@ public final class CsrLayer {
     static final Kernel FASTEST = FloatVector.SPECIES_PREFERRED.length() >= 16 && ALIGNED ? Kernel.LANES16
             : S.length() == 8 ? Kernel.LANES8 : Kernel.ANY;
     private static final int NONZEROS_PER_BLOCK_ROW = 16;
+    /** The most inputs a layer can have here: {@link #offsets} are 16 bits (a trained layer has at most 20,000). */
+    static final int MAX_INPUTS = 1 << 16;
 
     private final int in;
     private final int out;
@@ -117,15 +119,19 @@ public final class CsrLayer {
      * two rows' weights side by side in {@link #sharedVals}.
      */
     private final int[] shared;
-    private final int[] sharedOffsets;
+    private final char[] sharedOffsets;
     private final float[] sharedVals;
     /**
      * single[2k]..single[2k + 1]: the inputs only unit k's first row reads, at {@link #offsets} with their weights in
      * {@link #vals}; single[2k + 1]..single[2k + 2]: those only its second row reads.
      */
     private final int[] single;
-    /** Index of each nonzero's input row in the activation tile (BASE + input index * width). */
-    private final int[] offsets;
+    /**
+     * Each nonzero's input: its row of the activation tile, which starts at BASE + row * width. 16 bits, as the
+     * layers' inputs are at most {@link #MAX_INPUTS}: the passes stream these arrays from L3 or memory once per tile,
+     * and a nonzero took 8 bytes with an int where it now takes 6.
+     */
+    private final char[] offsets;
     private final float[] vals;
     private final Kernel kernel;
     /** The kernel's tile width. */
@@ -144,6 +150,10 @@ public final class CsrLayer {
      *               {@code inputs[u]}. Inputs left out must have no nonzero weight.
      */
     CsrLayer(Layer layer, int[] inputs, Kernel kernel) {
+        if (inputs.length > MAX_INPUTS) {
+            throw new IllegalArgumentException("the CSR form takes layers of up to " + MAX_INPUTS + " inputs, got "
+                    + inputs.length);
+        }
         this.kernel = kernel;
         this.tile = kernel.width();
         this.in = inputs.length;
@@ -160,9 +170,9 @@ public final class CsrLayer {
         int[] secondRows = new int[blocks * out];
         int[] sh = new int[blocks * out + 1];
         int[] si = new int[2 * blocks * out + 1];
-        int[] shOff = new int[nnz / 2];
+        char[] shOff = new char[nnz / 2];
         float[] shVal = new float[nnz / 2 * 2];
-        int[] off = new int[nnz];
+        char[] off = new char[nnz];
         float[] val = new float[nnz];
         int units = 0;
         int ns = 0; // shared inputs
@@ -204,7 +214,7 @@ public final class CsrLayer {
                 firstRows[units] = BASE + ja * tile;
                 secondRows[units] = jb < 0 ? -1 : BASE + jb * tile;
                 for (int u : split[k][0]) {
-                    shOff[ns] = BASE + u * tile;
+                    shOff[ns] = (char) u;
                     shVal[2 * ns] = w[inputs[u] * out + ja];
                     shVal[2 * ns + 1] = w[inputs[u] * out + jb];
                     ns++;
@@ -212,12 +222,12 @@ public final class CsrLayer {
                 sh[units + 1] = ns;
                 si[2 * units] = p;
                 for (int u : split[k][1]) {
-                    off[p] = BASE + u * tile;
+                    off[p] = (char) u;
                     val[p++] = w[inputs[u] * out + ja];
                 }
                 si[2 * units + 1] = p;
                 for (int u : split[k][2]) {
-                    off[p] = BASE + u * tile;
+                    off[p] = (char) u;
                     val[p++] = w[inputs[u] * out + jb];
                 }
                 si[2 * units + 2] = p;
@@ -533,7 +543,7 @@ public final class CsrLayer {
             for (int e = shared[k], end = shared[k + 1]; e < end; e++) {
                 FloatVector w = FloatVector.broadcast(S16, sharedVals[2 * e]);
                 FloatVector v = FloatVector.broadcast(S16, sharedVals[2 * e + 1]);
-                int b = sharedOffsets[e];
+                int b = BASE + (sharedOffsets[e] << 7); // 128-wide tile rows
                 FloatVector t0 = FloatVector.fromArray(S16, x, b);
                 FloatVector t1 = FloatVector.fromArray(S16, x, b + 16);
                 FloatVector t2 = FloatVector.fromArray(S16, x, b + 32);
@@ -561,7 +571,7 @@ public final class CsrLayer {
             }
             for (int p = single[2 * k], end = single[2 * k + 1]; p < end; p++) {
                 FloatVector w = FloatVector.broadcast(S16, vals[p]);
-                int b = offsets[p];
+                int b = BASE + (offsets[p] << 7);
                 a0 = FloatVector.fromArray(S16, x, b).fma(w, a0);
                 a1 = FloatVector.fromArray(S16, x, b + 16).fma(w, a1);
                 a2 = FloatVector.fromArray(S16, x, b + 32).fma(w, a2);
@@ -573,7 +583,7 @@ public final class CsrLayer {
             }
             for (int p = single[2 * k + 1], end = single[2 * k + 2]; p < end; p++) {
                 FloatVector w = FloatVector.broadcast(S16, vals[p]);
-                int b = offsets[p];
+                int b = BASE + (offsets[p] << 7);
                 c0 = FloatVector.fromArray(S16, x, b).fma(w, c0);
                 c1 = FloatVector.fromArray(S16, x, b + 16).fma(w, c1);
                 c2 = FloatVector.fromArray(S16, x, b + 32).fma(w, c2);
@@ -630,7 +640,7 @@ public final class CsrLayer {
             FloatVector a7 = first ? zero : FloatVector.fromArray(S16, y, o + 112);
             for (int p = single[2 * k], end = single[2 * k + 1]; p < end; p++) {
                 FloatVector w = FloatVector.broadcast(S16, vals[p]);
-                int b = offsets[p];
+                int b = BASE + (offsets[p] << 7);
                 a0 = FloatVector.fromArray(S16, x, b).fma(w, a0);
                 a1 = FloatVector.fromArray(S16, x, b + 16).fma(w, a1);
                 a2 = FloatVector.fromArray(S16, x, b + 32).fma(w, a2);
@@ -685,7 +695,7 @@ public final class CsrLayer {
             FloatVector a7 = first ? zero : FloatVector.fromArray(S, y, o + 56);
             for (int p = single[2 * k], end = single[2 * k + 1]; p < end; p++) {
                 FloatVector w = FloatVector.broadcast(S, vals[p]);
-                int b = offsets[p];
+                int b = BASE + (offsets[p] << 6); // 64-wide tile rows
                 a0 = FloatVector.fromArray(S, x, b).fma(w, a0);
                 a1 = FloatVector.fromArray(S, x, b + 8).fma(w, a1);
                 a2 = FloatVector.fromArray(S, x, b + 16).fma(w, a2);
@@ -721,7 +731,7 @@ public final class CsrLayer {
             }
             for (int p = single[2 * k], end = single[2 * k + 1]; p < end; p++) {
                 FloatVector w = FloatVector.broadcast(S, vals[p]);
-                int b = offsets[p];
+                int b = BASE + offsets[p] * tile;
                 for (int v = 0; v < vectors; v++) {
                     acc[v] = FloatVector.fromArray(S, x, b + v * lanes).fma(w, acc[v]);
                 }

@@ -3,6 +3,7 @@ package org.prunelab.core.inference;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -375,6 +376,22 @@ class FastFormsTest {
         assertEquals(35, costs.get(1).fastIn());
         assertEquals(FastForm.CSR.parameters(feedsNothing), new CsrNetwork(feedsNothing).nonZeros());
         assertEquals(feedsNothing.nonZeros() - 5 * 50, new CsrNetwork(feedsNothing).nonZeros());
+    }
+
+    @Test
+    void aLayerWiderThanTheCsrIndicesIsRefusedWithTheLimit() {
+        // the inputs are indexed in 16 bits; the last one fits, one more does not
+        float[] w = new float[CsrLayer.MAX_INPUTS + 1];
+        w[CsrLayer.MAX_INPUTS - 1] = 2f;
+        float[] x = CsrLayer.tile(CsrLayer.MAX_INPUTS, CsrLayer.Kernel.ANY.width());
+        x[CsrLayer.BASE + (CsrLayer.MAX_INPUTS - 1) * CsrLayer.Kernel.ANY.width()] = 3f;
+        float[] y = CsrLayer.tile(1, CsrLayer.Kernel.ANY.width());
+        new CsrLayer(new Layer(CsrLayer.MAX_INPUTS, 1, java.util.Arrays.copyOf(w, CsrLayer.MAX_INPUTS)),
+                CsrLayer.Kernel.ANY).multiply(x, y, false);
+        assertEquals(6f, y[CsrLayer.BASE]);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new CsrLayer(new Layer(CsrLayer.MAX_INPUTS + 1, 1, w)));
+        assertTrue(e.getMessage().contains("up to 65536 inputs"), e.getMessage());
     }
 
     @Test
