@@ -97,6 +97,11 @@ public final class CsrLayer {
     static final Kernel FASTEST = FloatVector.SPECIES_PREFERRED.length() >= 16 && ALIGNED ? Kernel.LANES16
             : S.length() == 8 ? Kernel.LANES8 : Kernel.ANY;
     private static final int NONZEROS_PER_BLOCK_ROW = 16;
+    /** log2 of the 16- and 8-lane kernels' tile widths: a tile row starts at BASE + (row << shift). */
+    private static final int SHIFT16 = Integer.numberOfTrailingZeros(Kernel.LANES16.width());
+    private static final int SHIFT8 = Integer.numberOfTrailingZeros(Kernel.LANES8.width());
+    /** No inputs: a single row's shared and second-row lists. */
+    private static final int[] NONE = new int[0];
     /** The most inputs a layer can have here: {@link #offsets} are 16 bits (a trained layer has at most 20,000). */
     static final int MAX_INPUTS = 1 << 16;
 
@@ -197,7 +202,7 @@ public final class CsrLayer {
             int[][] unitInputs = new int[unit.length][];
             for (int k = 0; k < unit.length; k++) {
                 int[] ra = rowInputs[unit[k][0]];
-                split[k] = unit[k].length == 1 ? new int[][]{new int[0], ra, new int[0], ra}
+                split[k] = unit[k].length == 1 ? new int[][]{NONE, ra, NONE, ra}
                         : merge(ra, rowInputs[unit[k][1]]);
                 unitInputs[k] = split[k][3];
             }
@@ -543,7 +548,7 @@ public final class CsrLayer {
             for (int e = shared[k], end = shared[k + 1]; e < end; e++) {
                 FloatVector w = FloatVector.broadcast(S16, sharedVals[2 * e]);
                 FloatVector v = FloatVector.broadcast(S16, sharedVals[2 * e + 1]);
-                int b = BASE + (sharedOffsets[e] << 7); // 128-wide tile rows
+                int b = BASE + (sharedOffsets[e] << SHIFT16);
                 FloatVector t0 = FloatVector.fromArray(S16, x, b);
                 FloatVector t1 = FloatVector.fromArray(S16, x, b + 16);
                 FloatVector t2 = FloatVector.fromArray(S16, x, b + 32);
@@ -571,7 +576,7 @@ public final class CsrLayer {
             }
             for (int p = single[2 * k], end = single[2 * k + 1]; p < end; p++) {
                 FloatVector w = FloatVector.broadcast(S16, vals[p]);
-                int b = BASE + (offsets[p] << 7);
+                int b = BASE + (offsets[p] << SHIFT16);
                 a0 = FloatVector.fromArray(S16, x, b).fma(w, a0);
                 a1 = FloatVector.fromArray(S16, x, b + 16).fma(w, a1);
                 a2 = FloatVector.fromArray(S16, x, b + 32).fma(w, a2);
@@ -583,7 +588,7 @@ public final class CsrLayer {
             }
             for (int p = single[2 * k + 1], end = single[2 * k + 2]; p < end; p++) {
                 FloatVector w = FloatVector.broadcast(S16, vals[p]);
-                int b = BASE + (offsets[p] << 7);
+                int b = BASE + (offsets[p] << SHIFT16);
                 c0 = FloatVector.fromArray(S16, x, b).fma(w, c0);
                 c1 = FloatVector.fromArray(S16, x, b + 16).fma(w, c1);
                 c2 = FloatVector.fromArray(S16, x, b + 32).fma(w, c2);
@@ -640,7 +645,7 @@ public final class CsrLayer {
             FloatVector a7 = first ? zero : FloatVector.fromArray(S16, y, o + 112);
             for (int p = single[2 * k], end = single[2 * k + 1]; p < end; p++) {
                 FloatVector w = FloatVector.broadcast(S16, vals[p]);
-                int b = BASE + (offsets[p] << 7);
+                int b = BASE + (offsets[p] << SHIFT16);
                 a0 = FloatVector.fromArray(S16, x, b).fma(w, a0);
                 a1 = FloatVector.fromArray(S16, x, b + 16).fma(w, a1);
                 a2 = FloatVector.fromArray(S16, x, b + 32).fma(w, a2);
@@ -695,7 +700,7 @@ public final class CsrLayer {
             FloatVector a7 = first ? zero : FloatVector.fromArray(S, y, o + 56);
             for (int p = single[2 * k], end = single[2 * k + 1]; p < end; p++) {
                 FloatVector w = FloatVector.broadcast(S, vals[p]);
-                int b = BASE + (offsets[p] << 6); // 64-wide tile rows
+                int b = BASE + (offsets[p] << SHIFT8);
                 a0 = FloatVector.fromArray(S, x, b).fma(w, a0);
                 a1 = FloatVector.fromArray(S, x, b + 8).fma(w, a1);
                 a2 = FloatVector.fromArray(S, x, b + 16).fma(w, a2);

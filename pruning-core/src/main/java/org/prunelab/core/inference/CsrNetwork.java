@@ -50,7 +50,7 @@ public final class CsrNetwork extends FormShape {
 
     /** Another instance with the same layers (read only in a pass) and its own buffers: {@link #sibling}. */
     private CsrNetwork(CsrNetwork of) {
-        super("csr", of.batchSize(), 1, of.inputs(), of.classes());
+        super(of.name(), of.batchSize(), 1, of.inputs(), of.classes());
         shuffled = of.shuffled;
         used = of.used;
         layers.addAll(of.layers);
