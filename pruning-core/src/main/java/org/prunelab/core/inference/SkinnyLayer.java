@@ -63,8 +63,8 @@ final class SkinnyLayer extends NarrowLayer {
     /**
      * y[r, 0..stride) = x[r, 0..in) W for r < rows, then ReLU if asked; x rows start at {@code xOffset} and are
      * {@code xStride} apart, y rows are {@link #stride()} apart from {@link #offset()} ({@link #outputs}). Rows go in
-     * groups that keep 8 accumulators (8 lanes: 2 rows of four vectors, 4 of two or one; 16 lanes: 4 rows of two
-     * vectors, 8 of one), the rest one by one.
+     * groups that keep 8 accumulators (8 lanes: 2 rows of four vectors, 4 of two or one; 16 lanes: 8 rows of one
+     * vector) or 16 (16 lanes: 8 rows of two vectors, then 4 if as many are left), the rest one by one.
      */
     @Override
     void multiply(float[] x, int xOffset, int xStride, int rows, float[] y, boolean relu) {
@@ -88,15 +88,18 @@ final class SkinnyLayer extends NarrowLayer {
     }
 
     private void multiply16(float[] x, int xOffset, int xStride, int rows, float[] y, boolean relu) {
-        int group = stride == 32 ? 4 : 8;
         int r = 0;
-        for (; r + group <= rows; r += group) {
+        for (; r + 8 <= rows; r += 8) {
             int x0 = xOffset + r * xStride;
             int y0 = base + r * stride;
             switch (stride) {
-                case 32 -> rows4x32(w, base, in, x, x0, xStride, y, y0, 32, relu);
+                case 32 -> rows8x32(w, base, in, x, x0, xStride, y, y0, 32, relu);
                 default -> rows8x16(w, base, in, x, x0, xStride, y, y0, 16, relu);
             }
+        }
+        if (stride == 32 && r + 4 <= rows) {
+            rows4x32(w, base, in, x, xOffset + r * xStride, xStride, y, base + r * stride, 32, relu);
+            r += 4;
         }
         for (; r < rows; r++) {
             row16(x, xOffset + r * xStride, y, base + r * stride, relu);

@@ -104,15 +104,17 @@ class FastFormsTest {
     void gemmFormMixesGemmAndJavaLayers() {
         // 250 outputs: OpenBLAS's gemm. 100, 80 and 40: gemm with 8 lanes; with 16, panels of 3 + 3 + 1 vectors
         // (112 wide, 12 padding), 3 + 2 and 3 (8 padding). 30, 12, 5 and 10: skinny, with 8 lanes 32 wide (two rows
-        // at a time), 16 (four rows) and 8 then 16; with 16 lanes 32 wide (four rows) and 16 (eight rows)
+        // at a time), 16 (four rows) and 8 then 16; with 16 lanes 32 wide (eight rows, then four) and 16 (eight
+        // rows)
         Mlp mixed = randomMlp(13, 50, 250, 100, 80, 40, 30, 12, 5, 10);
         float[] reference = new DenseNetwork(mixed, 64, 1).forwardAll(x, 150);
         for (int lanes : new int[]{8, 16}) {
-            for (int batch : new int[]{64, 75}) { // 75: a batch whose last rows are computed one by one
+            // 75: a batch whose last rows are computed one by one; 78: eight-row groups, a four-row one and two rows
+            for (int batch : new int[]{64, 75, 78}) {
                 double diff = InferenceTimer.maxAbsDiff(reference,
                         new GemmForm("dense", mixed, batch, 1, Blas.standard(), lanes).forwardAll(x, 150));
-                assertTrue(diff < TOLERANCE, lanes + " lanes, batch " + batch + " differs from the ND4J dense network by "
-                        + diff);
+                assertTrue(diff < TOLERANCE, lanes + " lanes, batch " + batch
+                        + " differs from the ND4J dense network by " + diff);
             }
         }
     }
