@@ -2,6 +2,8 @@ package org.prunelab.core.training;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
@@ -10,11 +12,13 @@ import java.util.function.IntConsumer;
  * A fixed team of threads that run one body together, each with its own part number, and meet at
  * {@link #sync()} between phases. The caller is part 0. Waiting spins first (a batch-64 training step has a phase
  * every few hundred microseconds, far shorter than a park/unpark round trip) and parks when idle for longer, so a
- * team between epochs costs no core. One team per trainer: OpenBLAS runs single-threaded inside each part, which is
- * what keeps the threads of two pools from fighting over two cores.
+ * team between epochs costs no core: helpers waiting for the next body park until {@link #run} wakes them. One team
+ * per trainer: OpenBLAS runs single-threaded inside each part, which is what keeps the threads of two pools from
+ * fighting over two cores. Inference over batch tiles shares one team per size ({@link #shared}).
  */
-final class Team implements AutoCloseable {
+public final class Team implements AutoCloseable {
     private static final long SPIN_NANOS = 200_000;
+    private static final Map<Integer, Team> SHARED = new ConcurrentHashMap<>();
 
     private final int size;
     private final List<Thread> helpers = new ArrayList<>();
@@ -27,22 +31,34 @@ final class Team implements AutoCloseable {
     private volatile Throwable failure;
 
     Team(int size) {
+        this(size, "trainer-part-");
+    }
+
+    private Team(int size, String name) {
         this.size = Math.max(1, size);
         for (int t = 1; t < this.size; t++) {
             int part = t;
-            Thread h = new Thread(() -> helperLoop(part), "trainer-part-" + t);
+            Thread h = new Thread(() -> helperLoop(part), name + t);
             h.setDaemon(true);
             helpers.add(h);
             h.start();
         }
     }
 
-    int size() {
+    /**
+     * The process's team of {@code size} for inference, made on first use and never closed (idle, its helpers are
+     * parked). Callers that may run at once take turns: {@code synchronized} on the team around {@link #run}.
+     */
+    public static Team shared(int size) {
+        return SHARED.computeIfAbsent(size, n -> new Team(n, "tiles-part-"));
+    }
+
+    public int size() {
         return size;
     }
 
     /** Runs body(part) on every part and returns when all are done; a part's exception is rethrown here. */
-    void run(IntConsumer body) {
+    public void run(IntConsumer body) {
         if (size == 1) {
             body.accept(0);
             return;
@@ -51,6 +67,10 @@ final class Team implements AutoCloseable {
         done.set(0);
         failure = null;
         job++; // publishes body to the helpers
+        // a helper past its spin is parked until woken (one still spinning keeps the permit for its next park)
+        for (Thread h : helpers) {
+            LockSupport.unpark(h);
+        }
         try {
             body.accept(0);
         } catch (Throwable e) {
@@ -83,7 +103,7 @@ final class Team implements AutoCloseable {
         int seen = 0;
         while (true) {
             int s = seen;
-            waitFor(() -> job != s || closed);
+            awaitJob(s);
             if (closed) {
                 return;
             }
@@ -94,6 +114,22 @@ final class Team implements AutoCloseable {
                 failure = e;
             }
             done.incrementAndGet();
+        }
+    }
+
+    /**
+     * Until a body after {@code seen} is published or the team closes: spinning a while, then parked until
+     * {@link #run} or {@link #close} unparks this thread. A helper that polled instead (a 50-microsecond park at a
+     * time, as {@link #waitFor} does) woke 20,000 times a second for as long as the team was idle.
+     */
+    private void awaitJob(int seen) {
+        long start = System.nanoTime();
+        while (job == seen && !closed) {
+            if (System.nanoTime() - start < SPIN_NANOS) {
+                Thread.onSpinWait();
+            } else {
+                LockSupport.park(this);
+            }
         }
     }
 
@@ -111,6 +147,9 @@ final class Team implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        for (Thread h : helpers) {
+            LockSupport.unpark(h);
+        }
         for (Thread h : helpers) {
             try {
                 h.join(1000);

@@ -341,6 +341,70 @@ class FastFormsTest {
     }
 
     @Test
+    void tiledFormsTakeTurnsOnTheSharedTeamAndSurviveFailingParts() throws Exception {
+        Mlp pruned = Method.WEIGHT.apply(mlp, 90, 0);
+        float[] many = inputs(43, 1500, 50);
+        float[] alone = new CsrNetwork(pruned).forwardAll(many, 1500);
+        float[] dense = new DenseNetwork(pruned, 64, 1).forwardAll(many, 1500);
+        // two callers at once on the one 2-thread team: each pass whole and right
+        TiledForm csr = new TiledForm(() -> new CsrNetwork(pruned), 2);
+        TiledForm dn = new TiledForm(() -> new DenseNetwork(pruned, 64, 1), 2);
+        List<Double> diffs = java.util.Collections.synchronizedList(new ArrayList<>());
+        Thread other = new Thread(() -> {
+            for (int pass = 0; pass < 20; pass++) {
+                diffs.add(InferenceTimer.maxAbsDiff(dense, dn.forwardAll(many, 1500)));
+            }
+        });
+        other.start();
+        for (int pass = 0; pass < 20; pass++) {
+            diffs.add(InferenceTimer.maxAbsDiff(alone, csr.forwardAll(many, 1500)));
+        }
+        other.join();
+        assertEquals(40, diffs.size());
+        assertTrue(diffs.stream().allMatch(d -> d == 0.0), diffs.toString());
+        // parts that throw (both: a caller held up for a while may find every batch claimed by the helper): the
+        // exception reaches the caller once the other part is done, and the team runs the next pass
+        CsrNetwork good = new CsrNetwork(pruned);
+        TiledForm failing = new TiledForm(() -> new FailingForm(good), 2);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> failing.forwardAll(many, 1500));
+        assertEquals("batch refused", e.getMessage());
+        assertEquals(0.0, InferenceTimer.maxAbsDiff(alone, csr.forwardAll(many, 1500)));
+    }
+
+    /** A form whose every batch fails, for the tiled form's error path. */
+    private record FailingForm(InferenceForm like) implements InferenceForm {
+        @Override
+        public String name() {
+            return like.name();
+        }
+
+        @Override
+        public int batchSize() {
+            return like.batchSize();
+        }
+
+        @Override
+        public int threads() {
+            return 1;
+        }
+
+        @Override
+        public void forward(float[] x, int offset, int rows, float[] out, int outOffset) {
+            throw new IllegalStateException("batch refused");
+        }
+
+        @Override
+        public int inputs() {
+            return like.inputs();
+        }
+
+        @Override
+        public int classes() {
+            return like.classes();
+        }
+    }
+
+    @Test
     void compactionRemovesDeadNeuronsAndNextLayerRows() {
         Mlp pruned = Method.NEURON.apply(mlp, 50, 0);
         Mlp compact = CompactedNetwork.compact(pruned);
