@@ -98,10 +98,8 @@ public final class TiledForm implements InferenceForm {
         // dense tiles after a pass on OpenBLAS's 2 threads ran 4 threads on 2 cores, 670 ms against 141)
         prepare();
         AtomicInteger next = new AtomicInteger();
-        // tiled forms run one at a time on the shared team
-        synchronized (team) {
-            team.run(part -> run(parts.get(part), next, batches, x, count, out));
-        }
+        // tiled forms of the same thread count take turns on the shared team (Team.run is synchronized)
+        team.run(part -> run(parts.get(part), next, batches, x, count, out));
     }
 
     /** Runs {@code form} over the batches it claims from {@code next} until none is left. */

@@ -47,7 +47,7 @@ public final class Team implements AutoCloseable {
 
     /**
      * The process's team of {@code size} for inference, made on first use and never closed (idle, its helpers are
-     * parked). Callers that may run at once take turns: {@code synchronized} on the team around {@link #run}.
+     * parked). Callers that may run at once take turns ({@link #run} is synchronized).
      */
     public static Team shared(int size) {
         return SHARED.computeIfAbsent(size, n -> new Team(n, "tiles-part-"));
@@ -57,8 +57,11 @@ public final class Team implements AutoCloseable {
         return size;
     }
 
-    /** Runs body(part) on every part and returns when all are done; a part's exception is rethrown here. */
-    public void run(IntConsumer body) {
+    /**
+     * Runs body(part) on every part and returns when all are done; a part's exception is rethrown here. Callers on
+     * other threads wait their turn (a shared team's), and a body must not call it again.
+     */
+    public synchronized void run(IntConsumer body) {
         if (size == 1) {
             body.accept(0);
             return;
@@ -76,7 +79,7 @@ public final class Team implements AutoCloseable {
         } catch (Throwable e) {
             failure = e;
         }
-        waitFor(() -> done.get() == size - 1);
+        waitFor(() -> done.get() == size - 1, false);
         if (failure != null) {
             throw failure instanceof RuntimeException r ? r : new IllegalStateException(failure);
         }
@@ -92,7 +95,7 @@ public final class Team implements AutoCloseable {
             arrived.set(0);
             phase = p + 1;
         } else {
-            waitFor(() -> phase != p || failure != null);
+            waitFor(() -> phase != p || failure != null, false);
             if (failure != null && phase == p) {
                 throw new IllegalStateException("another part failed", failure);
             }
@@ -103,7 +106,8 @@ public final class Team implements AutoCloseable {
         int seen = 0;
         while (true) {
             int s = seen;
-            awaitJob(s);
+            // idle between bodies for as long as the caller likes: parked until run() or close() unparks it
+            waitFor(() -> job != s || closed, true);
             if (closed) {
                 return;
             }
@@ -118,26 +122,17 @@ public final class Team implements AutoCloseable {
     }
 
     /**
-     * Until a body after {@code seen} is published or the team closes: spinning a while, then parked until
-     * {@link #run} or {@link #close} unparks this thread. A helper that polled instead (a 50-microsecond park at a
-     * time, as {@link #waitFor} does) woke 20,000 times a second for as long as the team was idle.
+     * Spins a while, then parks: until unparked where {@code woken} (the waiter is woken by whoever makes it ready;
+     * a helper that polled between bodies instead woke 20,000 times a second for as long as the team was idle), else
+     * 50 microseconds at a time (waits within a body, which are short).
      */
-    private void awaitJob(int seen) {
-        long start = System.nanoTime();
-        while (job == seen && !closed) {
-            if (System.nanoTime() - start < SPIN_NANOS) {
-                Thread.onSpinWait();
-            } else {
-                LockSupport.park(this);
-            }
-        }
-    }
-
-    private static void waitFor(java.util.function.BooleanSupplier ready) {
+    private static void waitFor(java.util.function.BooleanSupplier ready, boolean woken) {
         long start = System.nanoTime();
         while (!ready.getAsBoolean()) {
             if (System.nanoTime() - start < SPIN_NANOS) {
                 Thread.onSpinWait();
+            } else if (woken) {
+                LockSupport.park();
             } else {
                 LockSupport.parkNanos(50_000);
             }
