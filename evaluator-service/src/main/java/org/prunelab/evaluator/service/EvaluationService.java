@@ -336,10 +336,15 @@ public class EvaluationService {
      */
     private DenseSetting setting(Mlp mlp, int threads, LabeledImages test, int timed) {
         return settings.computeIfAbsent(mlp.sizes() + "@" + threads, s -> {
-            DenseSetting best = DenseSetting.fastest(mlp, config.denseBatches().orElse(DenseSetting.BATCHES), threads,
-                    test.pixels(), timed);
-            LOG.infof("dense network %s on %d thread(s): fastest at %s", mlp.sizes(), threads, best);
-            return best;
+            InferenceTimer.Search<DenseSetting> found = DenseSetting.search(mlp,
+                    config.denseBatches().orElse(DenseSetting.BATCHES), threads, test.pixels(), timed);
+            LOG.infof("dense network %s on %d thread(s): fastest at %s (%s)", mlp.sizes(), threads, found.best(),
+                    found.finalists().isEmpty() ? "no other setting came close"
+                            : "medians of the closest over the whole set: " + found.finalists().entrySet().stream()
+                            .map(e -> String.format(java.util.Locale.ROOT, "%s %.1f ms", e.getKey().label(),
+                                    e.getValue()))
+                            .collect(java.util.stream.Collectors.joining(", ")));
+            return found.best();
         });
     }
 

@@ -103,8 +103,8 @@ public final class InferenceBenchmark {
             Map<String, DenseSetting> gemmSettings = new LinkedHashMap<>();
             for (Blas blas : Blas.builds()) {
                 DenseSetting setting = DenseSetting.fastest(model, DenseSetting.BATCHES, threads, x, n, List.of(blas));
-                makers.put("gemm " + label(setting), m -> setting.build("dense", m));
-                gemmSettings.put("gemm " + label(setting), setting);
+                makers.put("gemm " + setting.label(), m -> setting.build("dense", m));
+                gemmSettings.put("gemm " + setting.label(), setting);
             }
             if (threads == 1) {
                 int nd4j = fastestBatch(b -> new DenseNetwork(model, b, 1), x, n);
@@ -177,11 +177,6 @@ public final class InferenceBenchmark {
                 + "interval; "
                 + "GF/s = the form's own multiply-adds x 2 per second; cmp/bound = compact time / (its FLOP share x "
                 + "dense) from the pairs' median ratio, target <= 1.3%nwritten %s%n", json);
-    }
-
-    private static String label(DenseSetting s) {
-        return s.blas().label() + " batch " + s.batch() + (s.threads() == 1 ? "" : s.tiles() ? ", tiles"
-                : ", blas-threads");
     }
 
     private static String range(PairedTiming t) {

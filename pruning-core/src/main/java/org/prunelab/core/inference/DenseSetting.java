@@ -39,6 +39,12 @@ public record DenseSetting(int batch, int threads, boolean tiles, Blas blas) {
         return new GemmForm(name, mlp, batch, threads, usable());
     }
 
+    /** How the setting reads in logs and tables: "OpenBLAS 0.3.31 Cooperlake batch 1000, tiles". */
+    public String label() {
+        return (blas == null ? "no OpenBLAS" : blas.label()) + " batch " + batch + (threads == 1 ? "" : tiles
+                ? ", tiles" : ", blas-threads");
+    }
+
     private Blas usable() {
         if (blas == null) {
             throw new IllegalStateException("OpenBLAS cannot be called directly here: " + Blas.unavailable());
@@ -69,14 +75,25 @@ public record DenseSetting(int batch, int threads, boolean tiles, Blas blas) {
      * thread (or all {@code count} images, if fewer), and the few close to the fastest again over all of them.
      */
     public static DenseSetting fastest(Mlp mlp, List<Integer> batches, int threads, float[] x, int count) {
+        return search(mlp, batches, threads, x, count).best();
+    }
+
+    /** {@link #fastest(Mlp, List, int, float[], int)}, with the medians of the settings that came close. */
+    public static InferenceTimer.Search<DenseSetting> search(Mlp mlp, List<Integer> batches, int threads, float[] x,
+                                                             int count) {
         // a network of skinny layers alone calls no gemm: one build stands for all
         List<Blas> builds = GemmForm.usesGemm(mlp) ? Blas.builds() : Blas.builds().stream().limit(1).toList();
-        return fastest(mlp, batches, threads, x, count, builds);
+        return search(mlp, batches, threads, x, count, builds);
     }
 
     /** {@link #fastest(Mlp, List, int, float[], int)} among settings on the given OpenBLAS builds. */
     public static DenseSetting fastest(Mlp mlp, List<Integer> batches, int threads, float[] x, int count,
                                        List<Blas> builds) {
+        return search(mlp, batches, threads, x, count, builds).best();
+    }
+
+    private static InferenceTimer.Search<DenseSetting> search(Mlp mlp, List<Integer> batches, int threads, float[] x,
+                                                              int count, List<Blas> builds) {
         // OpenBLAS's threads help only layers that go through gemm: a network of skinny layers alone would run on
         // one thread while counted as two (the 99 % compacted network timed slower "on 2 threads" than on 1)
         if (builds.isEmpty()) {
@@ -85,9 +102,9 @@ public record DenseSetting(int batch, int threads, boolean tiles, Blas blas) {
         List<DenseSetting> candidates = candidates(batches, threads, builds).stream()
                 .filter(s -> s.threads() == 1 || s.tiles() || GemmForm.usesGemm(mlp)).toList();
         if (candidates.size() == 1) {
-            return candidates.get(0);
+            return new InferenceTimer.Search<>(candidates.get(0), java.util.Map.of());
         }
-        return InferenceTimer.fastest(candidates, s -> s.build("dense", mlp), x, searchImages(batches, threads,
+        return InferenceTimer.search(candidates, s -> s.build("dense", mlp), x, searchImages(batches, threads,
                 count), count);
     }
 

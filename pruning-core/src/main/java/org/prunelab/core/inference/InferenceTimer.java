@@ -175,8 +175,13 @@ public final class InferenceTimer {
 
     /** Rounds of a search's first stage, over a sample of the set. */
     static final int SEARCH_ROUNDS = 3;
-    /** Rounds of a search's final stage, over the whole set. */
-    static final int FINAL_ROUNDS = 5;
+    /**
+     * Rounds of a search's final stage, over the whole set. With 5, the evaluator of one default run chose OpenBLAS's
+     * own 2 threads at batch 2000 for the full network, whose passes then took 157-166 ms through the run's 2-thread
+     * block, where batch tiles take 134-149 (6 searches in a process of their own, on the same model minutes later,
+     * all chose tiles); the run's 2-thread speed-ups came out 5-19 % above the benchmark's.
+     */
+    static final int FINAL_ROUNDS = 9;
     /** Candidates within this share of the first stage's fastest go on to the final stage... */
     static final double FINALIST_MARGIN = 0.10;
     /** ...at most this many of them. */
@@ -197,12 +202,27 @@ public final class InferenceTimer {
      */
     public static <T> T fastest(List<T> candidates, java.util.function.Function<T, InferenceForm> make, float[] x,
                                 int images, int count) {
-        return fastest(candidates, make, x, images, count, System::nanoTime);
+        return search(candidates, make, x, images, count).best();
     }
 
-    /** {@link #fastest(List, java.util.function.Function, float[], int, int)} on a given wall clock. */
-    static <T> T fastest(List<T> candidates, java.util.function.Function<T, InferenceForm> make, float[] x,
-                         int images, int count, LongSupplier wallClock) {
+    /**
+     * What a search ({@link #fastest}) found: the fastest candidate, and the median ms of a pass over the whole set
+     * of each candidate timed in the final stage, fastest first (empty where none came within
+     * {@link #FINALIST_MARGIN} of the fastest: the first stage decided alone), so that a log can show how close the
+     * choice was.
+     */
+    public record Search<T>(T best, java.util.Map<T, Double> finalists) {
+    }
+
+    /** {@link #fastest}, with the final stage's medians. */
+    public static <T> Search<T> search(List<T> candidates, java.util.function.Function<T, InferenceForm> make,
+                                       float[] x, int images, int count) {
+        return search(candidates, make, x, images, count, System::nanoTime);
+    }
+
+    /** {@link #search(List, java.util.function.Function, float[], int, int)} on a given wall clock. */
+    static <T> Search<T> search(List<T> candidates, java.util.function.Function<T, InferenceForm> make, float[] x,
+                                int images, int count, LongSupplier wallClock) {
         InferenceTimer quick = new InferenceTimer(new TimingPolicy(1, SEARCH_ROUNDS), wallClock, () -> 0L);
         List<InferenceForm> forms = candidates.stream().map(make).toList();
         int n = forms.size();
@@ -221,25 +241,30 @@ public final class InferenceTimer {
                 .sorted(java.util.Comparator.comparingDouble(c -> first[c])).limit(FINALISTS)
                 .mapToInt(Integer::intValue).toArray();
         if (finalists.length == 1) {
-            return candidates.get(best);
+            return new Search<>(candidates.get(best), java.util.Map.of());
         }
         for (int c : finalists) {
             double fullMs = first[c] * count / images;
             passes[c] = (int) Math.max(1, Math.min(MAX_PASSES, Math.ceil(FINAL_MEASUREMENT_MS / fullMs)));
         }
         // the others' medians are infinite
-        return candidates.get(argMin(quick.roundMedians(forms, finalists, x, count, out, passes, FINAL_ROUNDS)));
+        double[] last = quick.roundMedians(forms, finalists, x, count, out, passes, FINAL_ROUNDS);
+        java.util.Map<T, Double> medians = new java.util.LinkedHashMap<>();
+        java.util.Arrays.stream(finalists).boxed().sorted(java.util.Comparator.comparingDouble(c -> last[c]))
+                .forEach(c -> medians.put(candidates.get(c), last[c]));
+        return new Search<>(candidates.get(argMin(last)), medians);
     }
 
     /**
-     * Each chosen form's median wall time per pass over {@code rounds} rounds, each timing every chosen form once;
-     * infinite for the others.
+     * Each chosen form's median wall time per pass over {@code rounds} rounds, each timing every chosen form once,
+     * in the reverse order every other round (so that no form always follows the same one); infinite for the others.
      */
     private double[] roundMedians(List<InferenceForm> forms, int[] chosen, float[] x, int images, float[][] out,
                                   int[] passes, int rounds) {
         double[][][] t = new double[forms.size()][2][rounds];
         for (int r = 0; r < rounds; r++) {
-            for (int c : chosen) {
+            for (int k = 0; k < chosen.length; k++) {
+                int c = chosen[r % 2 == 0 ? k : chosen.length - 1 - k];
                 run(forms.get(c), x, images, out[c], t[c], r, passes[c]);
             }
         }

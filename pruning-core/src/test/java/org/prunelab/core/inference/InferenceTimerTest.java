@@ -67,16 +67,27 @@ class InferenceTimerTest {
         InferenceForm a = phased("a", 8, 1_050_000, 500_000);
         InferenceForm b = phased("b", 8, 1_000_000, 1_000_000);
         InferenceForm c = phased("c", 8, 2_000_000, 2_000_000);
-        String chosen = InferenceTimer.fastest(List.of("a", "b", "c"), name -> switch (name) {
+        InferenceTimer.Search<String> found = InferenceTimer.search(List.of("a", "b", "c"), name -> switch (name) {
             case "a" -> a;
             case "b" -> b;
             default -> c;
         }, new float[100], 20, 100, () -> now);
-        assertEquals("a", chosen);
-        // c, outside the 10 % margin, was not timed on the whole set; a and b were, in 5 rounds of 5 passes (a pass
+        assertEquals("a", found.best());
+        // c, outside the 10 % margin, was not timed on the whole set; a and b were, in 9 rounds of 5 passes (a pass
         // of 100 images looked like 10.5 ms: 5 make the 50 ms a measurement lasts at least)
         assertEquals(8, calls.stream().filter("c"::equals).count());
-        assertEquals(8 + 5 * 5 * 10, calls.stream().filter("b"::equals).count());
+        assertEquals(8 + 9 * 5 * 10, calls.stream().filter("b"::equals).count());
+        // their whole-set medians, fastest first: a pass of a is 10 batches of 0.5 ms, of b 10 of 1 ms
+        assertEquals(List.of("a", "b"), List.copyOf(found.finalists().keySet()));
+        assertEquals(5.0, found.finalists().get("a"), 1e-9);
+        assertEquals(10.0, found.finalists().get("b"), 1e-9);
+        // the final stage's rounds (after the first stage's 24 calls) go b, a (first-stage order: b looked faster),
+        // then a, b: each round's 5 passes of 10 batches
+        List<String> last = calls.subList(24, calls.size());
+        assertEquals("b", last.get(0));
+        assertEquals("a", last.get(50));
+        assertEquals("a", last.get(100));
+        assertEquals("b", last.get(150));
     }
 
     @Test
