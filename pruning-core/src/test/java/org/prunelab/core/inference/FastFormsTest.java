@@ -213,6 +213,66 @@ class FastFormsTest {
     }
 
     @Test
+    void theSixteenLaneCsrNetworkRunsASetsLastFewRowsOnNarrowTilesWithTheDenseOutputs() {
+        // 135 rows: a 128-wide tile and 7 rows; 144: a tile and 16; 145: a tile and 17 (a wide tile again); 5: only
+        // a narrow tile. The narrow kernel's pairs, shared inputs and odd counts of nonzeros at 0, 50 and 97 %
+        float[] in = inputs(26, 145, 50);
+        for (double p : new double[]{0, 50, 97}) {
+            Mlp pruned = Method.WEIGHT.apply(mlp, p, 0);
+            CsrNetwork csr = new CsrNetwork(pruned, CsrLayer.Kernel.LANES16);
+            for (int count : new int[]{5, 135, 144, 145}) {
+                float[] dense = new DenseNetwork(pruned, 64, 1).forwardAll(in, count);
+                double diff = InferenceTimer.maxAbsDiff(dense, csr.forwardAll(in, count));
+                assertTrue(diff < TOLERANCE, count + " rows at " + p + "% differ from dense by " + diff);
+            }
+        }
+    }
+
+    @Test
+    void theNarrowTileKernelGivesTheDenseProduct() {
+        Mlp wide = randomMlp(27, 300, 41, 10);
+        int width = CsrLayer.NARROW;
+        int base = CsrLayer.BASE;
+        float[] in = inputs(28, width, 300);
+        for (double p : new double[]{0, 50, 90, 97}) {
+            Layer layer = Method.WEIGHT.apply(wide, p, 0).layer(0);
+            float[] xt = CsrLayer.tile(layer.in(), width);
+            for (int r = 0; r < width; r++) {
+                for (int i = 0; i < layer.in(); i++) {
+                    xt[base + i * width + r] = in[r * layer.in() + i];
+                }
+            }
+            for (boolean relu : new boolean[]{false, true}) {
+                float[] expected = CsrLayer.tile(layer.out(), width);
+                for (int j = 0; j < layer.out(); j++) {
+                    for (int r = 0; r < width; r++) {
+                        double sum = 0;
+                        for (int i = 0; i < layer.in(); i++) {
+                            sum += (double) layer.weights()[i * layer.out() + j] * xt[base + i * width + r];
+                        }
+                        expected[base + j * width + r] = (float) (relu ? Math.max(0, sum) : sum);
+                    }
+                }
+                // stale values in the output tile, as a pass leaves them: the first block overwrites
+                float[] y = CsrLayer.tile(layer.out(), width);
+                java.util.Arrays.fill(y, 9f);
+                CsrLayer csr = new CsrLayer(layer, CsrLayer.Kernel.LANES16);
+                csr.multiplyNarrow(xt, y, relu);
+                for (int j = 0; j < layer.out(); j++) {
+                    for (int r = 0; r < width; r++) {
+                        int at = base + j * width + r;
+                        assertEquals(expected[at], y[at], TOLERANCE, "row " + j + " column " + r + " at " + p + "%");
+                    }
+                }
+            }
+        }
+        // the other kernels' layouts are not the narrow tile's
+        Layer dense = wide.layer(0);
+        assertThrows(IllegalStateException.class, () -> new CsrLayer(dense, CsrLayer.Kernel.LANES8)
+                .multiplyNarrow(CsrLayer.tile(300, width), CsrLayer.tile(41, width), false));
+    }
+
+    @Test
     void csrSplitsWideDenseLayersIntoInputBlocksAndStillMatches() {
         Mlp wide = randomMlp(21, 784, 64, 10);
         float[] in = inputs(22, 100, 784);
