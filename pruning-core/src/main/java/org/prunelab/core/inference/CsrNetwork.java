@@ -79,39 +79,33 @@ public final class CsrNetwork extends FormShape {
         return layers.stream().mapToLong(CsrLayer::nonZeros).sum();
     }
 
+    /**
+     * A set's last rows, when at most 16, run on a 16-wide tile ({@link CsrLayer#multiplyNarrow}) where a 128-wide
+     * one would compute them at the cost of 128: the 10,000 MNIST test images are 78 tiles and 16 rows, and the 16
+     * rows took 0.44-0.57 of a wide tile's time this way (the weights are read once per tile whatever its width).
+     * Whole passes, alternating with the wide tail in one process, AMD EPYC of this project's kind: 0.3-0.8 % faster
+     * at one thread, 0.7-1.6 % at two, where the thread that takes the tail no longer finishes a whole tile after the
+     * other.
+     */
     @Override
     public void forward(float[] x, int offset, int rows, float[] out, int outOffset) {
-        if (shuffled && rows <= CsrLayer.NARROW) {
-            forwardNarrow(x, offset, rows, out, outOffset);
-            return;
-        }
+        boolean narrow = shuffled && rows <= CsrLayer.NARROW;
+        int width = narrow ? CsrLayer.NARROW : batchSize();
         if (shuffled) {
-            touched = Transpose16.transpose(x, offset, rows, inputs(), buffers[0], CsrLayer.BASE, batchSize());
+            touched = Transpose16.transpose(x, offset, rows, inputs(), buffers[0], CsrLayer.BASE, width);
         } else {
             transposeIn(x, offset, rows, buffers[0]);
         }
         int last = layers.size() - 1;
         for (int k = 0; k <= last; k++) {
-            layers.get(k).multiply(buffers[k & 1], buffers[(k + 1) & 1], k < last);
+            if (narrow) {
+                layers.get(k).multiplyNarrow(buffers[k & 1], buffers[(k + 1) & 1], k < last);
+            } else {
+                layers.get(k).multiply(buffers[k & 1], buffers[(k + 1) & 1], k < last);
+            }
         }
         // the logits, class-major: the softmax reads them as they lie
-        Softmax.columns(buffers[(last + 1) & 1], CsrLayer.BASE, batchSize(), rows, classes(), out, outOffset);
-    }
-
-    /**
-     * Up to 16 rows on 16-wide tiles ({@link CsrLayer#multiplyNarrow}): a set's last rows, which a 128-wide tile
-     * would compute at the cost of 128. The 10,000 MNIST test images are 78 tiles and 16 rows; the 16 rows took
-     * 0.44-0.57 of a wide tile's time this way (the weights are read once per tile whatever its width), and whole
-     * passes, alternating with the wide tail in one process, AMD EPYC of this project's kind: 0.3-0.8 % faster at one
-     * thread, 0.7-1.6 % at two, where the thread that takes the tail no longer finishes a whole tile after the other.
-     */
-    private void forwardNarrow(float[] x, int offset, int rows, float[] out, int outOffset) {
-        touched = Transpose16.transpose(x, offset, rows, inputs(), buffers[0], CsrLayer.BASE, CsrLayer.NARROW);
-        int last = layers.size() - 1;
-        for (int k = 0; k <= last; k++) {
-            layers.get(k).multiplyNarrow(buffers[k & 1], buffers[(k + 1) & 1], k < last);
-        }
-        Softmax.columns(buffers[(last + 1) & 1], CsrLayer.BASE, CsrLayer.NARROW, rows, classes(), out, outOffset);
+        Softmax.columns(buffers[(last + 1) & 1], CsrLayer.BASE, width, rows, classes(), out, outOffset);
     }
 
     /** Batch rows transposed together: one 64-byte cache line of a tile row. */
