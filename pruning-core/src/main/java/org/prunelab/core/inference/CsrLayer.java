@@ -698,7 +698,9 @@ public final class CsrLayer {
 
     /**
      * {@link #block16} on a 16-wide tile: a row's one vector in two accumulators taking alternate nonzeros, a pair's
-     * two in four, so that no chain of multiply-adds waits on the one before.
+     * two in four, so that no chain of multiply-adds waits on the one before. The loop over a row's own nonzeros is
+     * written out three times: as a helper taking and returning the accumulator, the 16-row tail ran 1.7-2x slower
+     * than a whole 128-wide tile (its vectors boxed), where written out it takes 0.43-0.66 of one.
      */
     private void blockNarrow(float[] x, float[] y, int block, boolean first, boolean relu) {
         FloatVector zero = FloatVector.zero(S16);

@@ -236,23 +236,9 @@ class FastFormsTest {
         float[] in = inputs(28, width, 300);
         for (double p : new double[]{0, 50, 90, 97}) {
             Layer layer = Method.WEIGHT.apply(wide, p, 0).layer(0);
-            float[] xt = CsrLayer.tile(layer.in(), width);
-            for (int r = 0; r < width; r++) {
-                for (int i = 0; i < layer.in(); i++) {
-                    xt[base + i * width + r] = in[r * layer.in() + i];
-                }
-            }
+            float[] xt = featureMajor(in, layer.in(), width);
             for (boolean relu : new boolean[]{false, true}) {
-                float[] expected = CsrLayer.tile(layer.out(), width);
-                for (int j = 0; j < layer.out(); j++) {
-                    for (int r = 0; r < width; r++) {
-                        double sum = 0;
-                        for (int i = 0; i < layer.in(); i++) {
-                            sum += (double) layer.weights()[i * layer.out() + j] * xt[base + i * width + r];
-                        }
-                        expected[base + j * width + r] = (float) (relu ? Math.max(0, sum) : sum);
-                    }
-                }
+                float[] expected = tileProduct(layer, xt, width, relu);
                 // stale values in the output tile, as a pass leaves them: the first block overwrites
                 float[] y = CsrLayer.tile(layer.out(), width);
                 java.util.Arrays.fill(y, 9f);
@@ -342,32 +328,44 @@ class FastFormsTest {
         assertEquals("[[], [2], [], [2]]", java.util.Arrays.deepToString(CsrLayer.merge(new int[]{2}, new int[0])));
     }
 
+    /** Rows of {@code in} (width of them, {@code features} each) as a feature-major tile, as a network feeds a layer. */
+    private static float[] featureMajor(float[] in, int features, int width) {
+        float[] xt = CsrLayer.tile(features, width);
+        for (int r = 0; r < width; r++) {
+            for (int i = 0; i < features; i++) {
+                xt[CsrLayer.BASE + i * width + r] = in[r * features + i];
+            }
+        }
+        return xt;
+    }
+
+    /** The layer's product with a feature-major tile, in double precision, through ReLU if asked. */
+    private static float[] tileProduct(Layer layer, float[] xt, int width, boolean relu) {
+        int base = CsrLayer.BASE;
+        float[] y = CsrLayer.tile(layer.out(), width);
+        for (int j = 0; j < layer.out(); j++) {
+            for (int r = 0; r < width; r++) {
+                double sum = 0;
+                for (int i = 0; i < layer.in(); i++) {
+                    sum += (double) layer.weights()[i * layer.out() + j] * xt[base + i * width + r];
+                }
+                y[base + j * width + r] = (float) (relu ? Math.max(0, sum) : sum);
+            }
+        }
+        return y;
+    }
+
     @Test
     void everyCsrKernelGivesTheDenseProduct() {
         // whichever kernel this CPU runs, the others are checked too, each on a tile of its own width
         Mlp wide = randomMlp(23, 300, 40, 10);
         for (CsrLayer.Kernel k : CsrLayer.Kernel.values()) {
             int width = k.width();
-            int base = CsrLayer.BASE;
             float[] in = inputs(24, width, 300);
             for (double p : new double[]{0, 50, 97}) {
                 Layer layer = Method.WEIGHT.apply(wide, p, 0).layer(0);
-                float[] xt = CsrLayer.tile(layer.in(), width); // feature-major, as the network feeds a layer
-                for (int r = 0; r < width; r++) {
-                    for (int i = 0; i < layer.in(); i++) {
-                        xt[base + i * width + r] = in[r * layer.in() + i];
-                    }
-                }
-                float[] expected = CsrLayer.tile(layer.out(), width);
-                for (int j = 0; j < layer.out(); j++) {
-                    for (int r = 0; r < width; r++) {
-                        double sum = 0;
-                        for (int i = 0; i < layer.in(); i++) {
-                            sum += (double) layer.weights()[i * layer.out() + j] * xt[base + i * width + r];
-                        }
-                        expected[base + j * width + r] = (float) Math.max(0, sum);
-                    }
-                }
+                float[] xt = featureMajor(in, layer.in(), width);
+                float[] expected = tileProduct(layer, xt, width, true);
                 float[] y = CsrLayer.tile(layer.out(), width);
                 new CsrLayer(layer, k).multiply(xt, y, true);
                 assertTrue(InferenceTimer.maxAbsDiff(expected, y) < TOLERANCE, k + " at " + p + "%");
